@@ -1,0 +1,51 @@
+package io.exora.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/** The connection pool and the JDBI handle factory over it. */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final Jdbi jdbi;
+
+  private Database(HikariDataSource pool) {
+    this.pool = pool;
+    this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+  }
+
+  public static Database open(ConnectionSettings settings, int poolSize, String poolName) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.jdbcUrl());
+    if (settings.user() != null) {
+      config.setUsername(settings.user());
+    }
+    if (settings.password() != null) {
+      config.setPassword(settings.password());
+    }
+    config.setPoolName(poolName);
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(Math.min(2, poolSize));
+    // Fail fast when the database is unreachable; callers map it to 503.
+    config.setConnectionTimeout(5_000);
+    config.setInitializationFailTimeout(-1);
+    config.addDataSourceProperty("ApplicationName", "exora");
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    return new Database(new HikariDataSource(config));
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

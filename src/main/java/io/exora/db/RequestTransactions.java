@@ -1,0 +1,44 @@
+package io.exora.db;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The one place that opens a transaction on behalf of a caller (PostgREST's request transaction).
+ *
+ * <p>Every transaction starts with one statement that sets, transaction-locally ({@code is_local =
+ * true}), the role, the verified claims and the correlation id. PostgreSQL then enforces RLS for
+ * that caller, and at COMMIT or ROLLBACK the settings vanish, so nothing of one caller survives
+ * into the next borrower of the pooled connection. Never a session-level SET.
+ */
+public final class RequestTransactions {
+  private static final String START = """
+      select set_config('role', :role, true),
+             set_config('request.jwt.claims', :claims, true),
+             set_config('exora.correlation_id', :correlationId, true)
+      """;
+
+  private final Jdbi jdbi;
+
+  public RequestTransactions(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public <T, X extends Exception> T run(Caller caller, String correlationId,
+      HandleCallback<T, X> work) throws X {
+    return jdbi.inTransaction(handle -> {
+      begin(handle, caller, correlationId);
+      return work.withHandle(handle);
+    });
+  }
+
+  private static void begin(Handle handle, Caller caller, String correlationId) {
+    handle.createQuery(START)
+        .bind("role", caller.role().sqlName())
+        .bind("claims", caller.claimsJson())
+        .bind("correlationId", correlationId == null ? "" : correlationId)
+        .mapToMap()
+        .one();
+  }
+}

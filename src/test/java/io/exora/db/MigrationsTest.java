@@ -1,0 +1,41 @@
+package io.exora.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+
+  @Test
+  void migrationsAreIdempotentOnAnAlreadyMigratedDatabase() {
+    ConnectionSettings owner = TestPostgres.newDatabase();
+    MigrateResult again = Migrations.apply(owner);
+    assertThat(again.migrationsExecuted).isZero();
+    assertThat(again.success).isTrue();
+  }
+
+  @Test
+  void theAuthLayerMatchesSupabase() {
+    ConnectionSettings owner = TestPostgres.newDatabase();
+    Jdbi jdbi = Jdbi.create(owner.jdbcUrl(), owner.user(), owner.password());
+    jdbi.useTransaction(h -> {
+      h.execute("select set_config('request.jwt.claims', "
+          + "'{\"sub\":\"6f0c1a9e-5d4b-4c3a-9f1e-2b7d8c6a5e40\",\"role\":\"authenticated\"}', true)");
+      assertThat(h.createQuery("select auth.uid()::text").mapTo(String.class).one())
+          .isEqualTo("6f0c1a9e-5d4b-4c3a-9f1e-2b7d8c6a5e40");
+      assertThat(h.createQuery("select auth.role()").mapTo(String.class).one()).isEqualTo("authenticated");
+      assertThat(h.createQuery("select auth.jwt() ->> 'role'").mapTo(String.class).one()).isEqualTo("authenticated");
+      // An empty setting is absent, not a cast error (Supabase's nullif).
+      h.execute("select set_config('request.jwt.claims', '', true)");
+      assertThat(h.createQuery("select auth.uid() is null").mapTo(Boolean.class).one()).isTrue();
+    });
+    boolean bypass = jdbi.withHandle(h -> h.createQuery(
+        "select rolbypassrls from pg_roles where rolname = 'service_role'").mapTo(Boolean.class).one());
+    assertThat(bypass).isTrue();
+    boolean loginNoInherit = jdbi.withHandle(h -> h.createQuery(
+        "select rolcanlogin and not rolinherit from pg_roles where rolname = 'authenticator'").mapTo(Boolean.class).one());
+    assertThat(loginNoInherit).isTrue();
+  }
+}
