@@ -53,7 +53,9 @@ begin
     );
     -- One account per address, whatever its case.
     create unique index users_email_lower_key on auth.users (lower(email));
-    revoke all on table auth.users from public;
+    revoke all on table auth.users from public, anon, authenticated;
+    -- The server's signup and sign-in paths act as service_role.
+    grant select, insert, update on table auth.users to service_role;
     comment on table auth.users is
       'Logins (Supabase-compatible subset). Written only by the server''s signup path.';
   end if;

@@ -234,9 +234,11 @@ alter table public.user_profiles enable row level security;
 revoke all on table public.user_profiles from public, anon, authenticated;
 grant select, insert, update, delete on table public.user_profiles to authenticated;
 grant all on table public.user_profiles to service_role;
+-- The owner test reads the row itself: my_profiles() cannot see a row inserted by the same
+-- statement, and INSERT ... RETURNING must be able to read the new profile back.
 create policy user_profiles_select on public.user_profiles
   for select to authenticated
-  using (id in (select public.my_profiles('emergency')));
+  using (account_owner_id = (select auth.uid()) or id in (select public.my_profiles('emergency')));
 create policy user_profiles_insert_own on public.user_profiles
   for insert to authenticated
   with check (account_owner_id = (select auth.uid()));

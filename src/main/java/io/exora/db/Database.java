@@ -2,8 +2,12 @@ package io.exora.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.generic.GenericTypes;
+import org.jdbi.v3.core.mapper.RowMapperFactory;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /** The connection pool and the JDBI handle factory over it. */
@@ -14,6 +18,11 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource pool) {
     this.pool = pool;
     this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+    // Rows map onto records by their canonical constructor (snake_case columns to camelCase).
+    jdbi.registerRowMapper((RowMapperFactory) (type, config) -> {
+      Class<?> raw = GenericTypes.getErasedType(type);
+      return raw.isRecord() ? Optional.of(ConstructorMapper.of(raw)) : Optional.empty();
+    });
   }
 
   public static Database open(ConnectionSettings settings, int poolSize, String poolName) {

@@ -61,6 +61,11 @@ public final class ProvisionedDatabase implements AutoCloseable {
     }
   }
 
+  /** A database someone else started and migrated (tests, tools); closing it does nothing. */
+  public static ProvisionedDatabase existing(ConnectionSettings owner, ConnectionSettings runtime) {
+    return new ProvisionedDatabase(owner, runtime, null);
+  }
+
   public ConnectionSettings owner() {
     return owner;
   }

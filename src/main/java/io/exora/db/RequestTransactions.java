@@ -14,9 +14,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RequestTransactions {
   private static final String START = """
-      select set_config('role', :role, true),
-             set_config('request.jwt.claims', :claims, true),
-             set_config('exora.correlation_id', :correlationId, true)
+      select set_config('role', :role, true) as role,
+             set_config('request.jwt.claims', :claims, true) as claims,
+             set_config('exora.correlation_id', :correlationId, true) as correlation_id
       """;
 
   private final Jdbi jdbi;

@@ -1,0 +1,67 @@
+package io.exora.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.exora.auth.PasswordHasher;
+import io.exora.auth.TokenIssuer;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import javax.sql.DataSource;
+
+/** The HTTP server: Javalin on virtual threads, with every route of the v1 API. */
+public final class HttpApi implements AutoCloseable {
+  private final Javalin app;
+
+  public record Parts(Requests requests, PasswordHasher passwords, TokenIssuer tokens,
+      DataSource dataSource, long maxJsonBodyBytes) {}
+
+  public HttpApi(Parts parts) {
+    ObjectMapper mapper = objectMapper();
+    JsonBodies bodies = new JsonBodies(mapper, parts.maxJsonBodyBytes());
+    this.app = Javalin.create(config -> {
+      config.concurrency.useVirtualThreads = true;
+      config.jsonMapper(new JavalinJackson(mapper, true));
+      config.http.maxRequestSize = parts.maxJsonBodyBytes();
+      config.startup.showJavalinBanner = false;
+      config.routes.before(CorrelationIds::assign);
+      config.routes.after(ctx -> CorrelationIds.clear());
+      config.routes.exception(Exception.class, ErrorMapper::handle);
+      config.routes.error(404, ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint")) {
+          ErrorMapper.respond(ctx, ApiError.notFound("endpoint " + ctx.method() + " " + ctx.path()));
+        }
+      });
+      config.routes.error(405, ctx -> ErrorMapper.respond(ctx,
+          new ApiError(405, "method_not_allowed", "method not allowed")));
+      new HealthRoutes(parts.dataSource()).register(config.routes);
+      new AuthRoutes(parts.requests(), bodies, parts.passwords(), parts.tokens()).register(config.routes);
+      new ProfileRoutes(parts.requests(), bodies).register(config.routes);
+    });
+  }
+
+  static ObjectMapper objectMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
+
+  public HttpApi start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,52 @@
+package io.exora.api;
+
+import io.exora.cli.Server;
+import io.exora.config.ExoraConfig;
+import io.exora.db.ConnectionSettings;
+import io.exora.db.ProvisionedDatabase;
+import io.exora.db.TestPostgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The real server (the same wiring as {@code exora serve}) on a fresh test database, with the
+ * pool logging in as {@code authenticator}, on a free port.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  public final Server server;
+  public final ApiClient client;
+  public final ConnectionSettings owner;
+  public final byte[] jwtSecret = JWT_SECRET.getBytes(StandardCharsets.UTF_8);
+
+  private TestServer(Server server, ConnectionSettings owner) {
+    this.server = server;
+    this.owner = owner;
+    this.client = new ApiClient(server.port());
+  }
+
+  public static TestServer start() {
+    try {
+      ConnectionSettings owner = TestPostgres.newDatabase();
+      Path dataDir = Files.createTempDirectory("exora-test-data");
+      ExoraConfig config = ExoraConfig.fromEnvironment(Map.of(
+          "EXORA_DATA_DIR", dataDir.toString(),
+          "EXORA_PORT", "0",
+          "EXORA_JWT_SECRET", JWT_SECRET,
+          "EXORA_PASSWORD_HASH_COST", "4",
+          "EXORA_DB_POOL_SIZE", "4"));
+      Server server = Server.start(config,
+          ProvisionedDatabase.existing(owner, TestPostgres.runtime(owner)));
+      return new TestServer(server, owner);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the test server", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
