@@ -33,6 +33,23 @@ public final class RequestTransactions {
     });
   }
 
+  /**
+   * Opens a transaction for a caller and hands over the handle: for work whose transaction opens
+   * lazily and ends elsewhere (a job handler's effects commit with its completion). The receiver
+   * must commit or roll back, then close the handle.
+   */
+  public Handle open(Caller caller, String correlationId) {
+    Handle handle = jdbi.open();
+    try {
+      handle.begin();
+      begin(handle, caller, correlationId);
+      return handle;
+    } catch (RuntimeException e) {
+      handle.close();
+      throw e;
+    }
+  }
+
   private static void begin(Handle handle, Caller caller, String correlationId) {
     handle.createQuery(START)
         .bind("role", caller.role().sqlName())

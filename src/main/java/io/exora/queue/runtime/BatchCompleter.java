@@ -1,0 +1,86 @@
+package io.exora.queue.runtime;
+
+import io.exora.queue.JobQueue;
+import io.exora.queue.JobQueue.Completion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completes effect-free attempts in batches: it writes whatever has accumulated while the previous
+ * write was in flight, so under load one statement completes hundreds of jobs and when idle a
+ * completion is written at once. Until its batch commits, a job stays held and heart-beaten; if
+ * the worker dies first the job is rescued and runs again, which is harmless because it had no
+ * effects.
+ */
+final class BatchCompleter implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(BatchCompleter.class);
+  private final JobQueue queue;
+  private final String workerId;
+  private final int maxBatch;
+  private final Consumer<Completion> onWritten;
+  private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
+  private volatile boolean running = true;
+
+  BatchCompleter(JobQueue queue, String workerId, int maxBatch, Consumer<Completion> onWritten) {
+    this.queue = queue;
+    this.workerId = workerId;
+    this.maxBatch = maxBatch;
+    this.onWritten = onWritten;
+  }
+
+  void add(Completion completion) {
+    pending.add(completion);
+  }
+
+  @Override
+  public void run() {
+    List<Completion> batch = new ArrayList<>(maxBatch);
+    while (running || !pending.isEmpty()) {
+      try {
+        Completion first = pending.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        pending.drainTo(batch, maxBatch - 1);
+        write(batch);
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Stops after writing everything already handed over. */
+  void stop() {
+    running = false;
+  }
+
+  private void write(List<Completion> batch) throws InterruptedException {
+    long backoff = 100;
+    while (true) {
+      try {
+        Set<UUID> completed = queue.completeAll(workerId, batch);
+        if (completed.size() < batch.size()) {
+          log.debug("{} completion(s) matched no held job (lease lost)", batch.size() - completed.size());
+        }
+        batch.forEach(onWritten);
+        return;
+      } catch (RuntimeException e) {
+        // The database is away; keep the batch and try again. If this outlasts the heartbeat
+        // timeout, the jobs are rescued and these completions will match nothing: still correct.
+        log.warn("could not write {} completion(s), retrying: {}", batch.size(), e.getMessage());
+        Thread.sleep(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+}

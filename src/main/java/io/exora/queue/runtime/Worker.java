@@ -1,0 +1,361 @@
+package io.exora.queue.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exora.db.Caller;
+import io.exora.db.ConnectionSettings;
+import io.exora.db.RequestTransactions;
+import io.exora.queue.DeferJob;
+import io.exora.queue.Job;
+import io.exora.queue.JobContext;
+import io.exora.queue.JobHandler;
+import io.exora.queue.JobQueue;
+import io.exora.queue.PermanentJobFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker runtime: claims jobs of its lanes in batches bounded by free capacity, runs each on a
+ * virtual thread, keeps all of them alive with one heartbeat statement, and finishes each with a
+ * fenced write. It knows job types only as keys of its handler map.
+ *
+ * <p>Threads: a dispatcher (claims), a heart-beater (also refreshes the registry and metrics), a
+ * batch completer, a LISTEN connection for wake-ups, and one virtual thread per running job.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerConfig config;
+  private final JobQueue queue;
+  private final RequestTransactions transactions;
+  private final Map<String, JobHandler> handlers;
+  private final ObjectMapper json;
+  private final WorkerMetrics metrics;
+  private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> activeByLane = new ConcurrentHashMap<>();
+  private final ExecutorService jobThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final BatchCompleter completer;
+  private final Wakeups wakeups;
+  private final Object signal = new Object();
+  private final List<Thread> threads = new ArrayList<>();
+  private boolean woken;
+  private volatile boolean claiming = true;
+
+  /** One running attempt. {@code released}: handed back at shutdown; the handler must not fail it. */
+  private static final class Running {
+    final Job job;
+    volatile Thread thread;
+    volatile boolean lost;
+    volatile boolean released;
+
+    Running(Job job) {
+      this.job = job;
+    }
+  }
+
+  public Worker(WorkerConfig config, JobQueue queue, RequestTransactions transactions,
+      Map<String, JobHandler> handlers, ConnectionSettings listenerLogin, ObjectMapper json,
+      MeterRegistry registry) {
+    if (handlers.isEmpty()) {
+      throw new IllegalArgumentException("a worker needs at least one job handler");
+    }
+    this.config = config;
+    this.queue = queue;
+    this.transactions = transactions;
+    this.handlers = Map.copyOf(handlers);
+    this.json = json;
+    this.metrics = new WorkerMetrics(registry);
+    config.lanes().keySet().forEach(lane -> activeByLane.put(lane, new AtomicInteger()));
+    this.completer = new BatchCompleter(queue, config.workerId(), config.maxClaimBatch(), c -> finished(c.job()));
+    this.wakeups = new Wakeups(listenerLogin, this::wake);
+  }
+
+  public Worker start() {
+    queue.registerWorker(config.workerId(), host(), config.lanes().keySet(), 0, false);
+    threads.add(Thread.ofPlatform().name("exora-dispatch").daemon().start(this::dispatch));
+    threads.add(Thread.ofPlatform().name("exora-heartbeat").daemon().start(this::heartbeats));
+    threads.add(Thread.ofPlatform().name("exora-complete").daemon().start(completer));
+    threads.add(Thread.ofPlatform().name("exora-wakeups").daemon().start(wakeups));
+    log.info("worker {} started: lanes {}, handlers {}", config.workerId(), config.lanes(), handlers.keySet());
+    return this;
+  }
+
+  public String id() {
+    return config.workerId();
+  }
+
+  public int activeJobs() {
+    return running.size();
+  }
+
+  private void dispatch() {
+    List<String> types = List.copyOf(handlers.keySet());
+    while (claiming) {
+      boolean claimedFullBatch = false;
+      for (Map.Entry<String, Integer> lane : config.lanes().entrySet()) {
+        int capacity = lane.getValue();
+        int free = capacity - activeByLane.get(lane.getKey()).get();
+        // Claim in batches: wait for a quarter of the lane to free up unless it is idle.
+        if (!claiming || free < Math.max(1, capacity / 4) && free < capacity) {
+          continue;
+        }
+        int want = Math.min(free, config.maxClaimBatch());
+        List<Job> jobs;
+        long start = System.nanoTime();
+        try {
+          jobs = queue.claim(config.workerId(), want, types, List.of(lane.getKey()));
+        } catch (RuntimeException e) {
+          log.warn("claim failed, will retry: {}", e.getMessage());
+          await(config.pollInterval());
+          continue;
+        }
+        metrics.claimed(Duration.ofNanos(System.nanoTime() - start));
+        for (Job job : jobs) {
+          activeByLane.get(job.lane()).incrementAndGet();
+          running.put(job.id(), new Running(job));
+          jobThreads.submit(() -> execute(job));
+        }
+        claimedFullBatch |= jobs.size() == want;
+      }
+      if (!claimedFullBatch) {
+        await(config.pollInterval());
+      }
+    }
+  }
+
+  private void execute(Job job) {
+    Running run = running.get(job.id());
+    run.thread = Thread.currentThread();
+    MDC.put("job_id", job.id().toString());
+    Context context = new Context(job, run);
+    long start = System.nanoTime();
+    String outcome = "completed";
+    boolean batched = false;
+    try {
+      Map<String, Object> result = handlers.get(job.type()).handle(context);
+      JsonNode resultJson = result == null ? null : json.valueToTree(result);
+      if (context.tx == null) {
+        completer.add(new JobQueue.Completion(job, resultJson));
+        batched = true;
+      } else if (!run.lost && queue.complete(context.tx, config.workerId(), job, resultJson)) {
+        context.tx.commit();
+      } else {
+        outcome = "lost";
+        context.rollback();
+        log.debug("job {} attempt {} was lost before it completed; its effects were rolled back", job.id(), job.attempt());
+      }
+    } catch (DeferJob defer) {
+      outcome = "deferred";
+      context.rollback();
+      if (!run.released) {
+        queue.reschedule(config.workerId(), job, defer.delay(), defer.getMessage(), true);
+      }
+    } catch (Exception | Error e) {
+      outcome = "failed";
+      context.rollback();
+      if (!run.released && !run.lost) {
+        fail(job, e);
+      }
+    } finally {
+      context.close();
+      metrics.ran(job.type(), outcome, Duration.ofNanos(System.nanoTime() - start));
+      activeByLane.get(job.lane()).decrementAndGet();
+      if (!batched) {
+        finished(job);
+      }
+      wake();
+      MDC.remove("job_id");
+    }
+  }
+
+  private void fail(Job job, Throwable e) {
+    boolean permanent = e instanceof PermanentJobFailure;
+    String code = permanent ? ((PermanentJobFailure) e).code() : "handler_error";
+    Map<String, Object> details = Map.of("code", code, "exception", e.getClass().getName(),
+        "message", String.valueOf(e.getMessage()));
+    try {
+      String status = queue.fail(config.workerId(), job, String.valueOf(e.getMessage()), details, !permanent, null);
+      if (status != null) {
+        metrics.failed(job.type(), status);
+      }
+      if ("failed".equals(status)) {
+        log.warn("job {} ({}) dead-lettered: {}", job.id(), job.type(), e.toString());
+      } else {
+        log.info("job {} ({}) attempt {} failed, will retry: {}", job.id(), job.type(), job.attempt(), e.toString());
+      }
+    } catch (RuntimeException dbDown) {
+      log.warn("could not record the failure of job {}; it will be rescued after the timeout: {}", job.id(), dbDown.getMessage());
+    }
+  }
+
+  private void finished(Job job) {
+    running.remove(job.id());
+  }
+
+  private void heartbeats() {
+    while (claiming || !running.isEmpty()) {
+      sleep(config.heartbeatInterval());
+      try {
+        List<Job> held = running.values().stream().filter(r -> !r.released).map(r -> r.job).toList();
+        Set<UUID> stillHeld = queue.heartbeat(config.workerId(), held);
+        for (Job job : held) {
+          Running run = running.get(job.id());
+          if (run != null && !stillHeld.contains(job.id())) {
+            run.lost = true;
+            Thread t = run.thread;
+            if (t != null) {
+              t.interrupt();  // stop work whose result could never be committed
+            }
+          }
+        }
+        queue.registerWorker(config.workerId(), host(), config.lanes().keySet(), running.size(), false);
+        metrics.depth(queue.depth());
+      } catch (RuntimeException e) {
+        log.warn("heartbeat failed, will retry: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void wake() {
+    synchronized (signal) {
+      woken = true;
+      signal.notifyAll();
+    }
+  }
+
+  private void await(Duration timeout) {
+    synchronized (signal) {
+      if (!woken) {
+        try {
+          signal.wait(timeout.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      woken = false;
+    }
+  }
+
+  /**
+   * Graceful shutdown: stop claiming, let running jobs finish until the deadline, then hand the
+   * rest back (deferred, claimable at once, no retry used) and stop.
+   */
+  @Override
+  public void close() {
+    if (!claiming) {
+      return;
+    }
+    claiming = false;
+    wake();
+    long deadline = System.nanoTime() + config.shutdownDeadline().toNanos();
+    while (running.values().stream().anyMatch(r -> r.thread == null || r.thread.isAlive())
+        && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(20));
+    }
+    for (Running run : running.values()) {
+      if (run.thread == null || run.thread.isAlive()) {
+        run.released = true;
+        if (run.thread != null) {
+          run.thread.interrupt();
+        }
+        try {
+          queue.reschedule(config.workerId(), run.job, Duration.ZERO, "released at worker shutdown", false);
+        } catch (RuntimeException e) {
+          log.warn("could not release job {}; it will be rescued after the timeout", run.job.id());
+        }
+      }
+    }
+    completer.stop();
+    wakeups.stop();
+    jobThreads.shutdownNow();
+    for (Thread t : threads) {
+      try {
+        t.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      queue.registerWorker(config.workerId(), host(), config.lanes().keySet(), 0, true);
+    } catch (RuntimeException e) {
+      log.warn("could not mark worker {} stopped: {}", config.workerId(), e.getMessage());
+    }
+    log.info("worker {} stopped", config.workerId());
+  }
+
+  static String host() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The handler's view; opens the service-role transaction on first use. */
+  private final class Context implements JobContext {
+    private final Job job;
+    private final Running run;
+    Handle tx;
+
+    Context(Job job, Running run) {
+      this.job = job;
+      this.run = run;
+    }
+
+    @Override
+    public Job job() {
+      return job;
+    }
+
+    @Override
+    public Handle transaction() {
+      if (tx == null) {
+        tx = transactions.open(Caller.serviceRole(), "job:" + job.id());
+      }
+      return tx;
+    }
+
+    @Override
+    public boolean isLost() {
+      return run.lost;
+    }
+
+    void rollback() {
+      if (tx != null && tx.isInTransaction()) {
+        try {
+          tx.rollback();
+        } catch (RuntimeException e) {
+          log.debug("rollback failed (connection gone): {}", e.getMessage());
+        }
+      }
+    }
+
+    void close() {
+      if (tx != null) {
+        rollback();
+        tx.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.exora.queue.runtime;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A worker's settings. {@code lanes} maps each lane to how many of its jobs may run at once.
+ * Defaults are named constants; the constructor refuses contradictions.
+ */
+public record WorkerConfig(
+    String workerId,
+    Map<String, Integer> lanes,
+    Duration pollInterval,
+    Duration heartbeatInterval,
+    Duration shutdownDeadline,
+    int maxClaimBatch,
+    Duration pruneInterval) {
+
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_CLAIM_BATCH = 500;
+  public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(60);
+
+  public WorkerConfig {
+    Objects.requireNonNull(workerId, "workerId");
+    if (workerId.isBlank() || workerId.length() > 200) {
+      throw new IllegalArgumentException("worker id must be 1 to 200 characters");
+    }
+    lanes = Map.copyOf(lanes);
+    if (lanes.isEmpty() || lanes.values().stream().anyMatch(n -> n < 1 || n > 10_000)) {
+      throw new IllegalArgumentException("every lane needs a concurrency between 1 and 10000: " + lanes);
+    }
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("poll interval must be positive");
+    }
+    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+      throw new IllegalArgumentException("heartbeat interval must be positive");
+    }
+    if (maxClaimBatch < 1 || maxClaimBatch > 10_000) {
+      throw new IllegalArgumentException("max claim batch must be between 1 and 10000");
+    }
+  }
+
+  public static WorkerConfig defaults(String workerId, Map<String, Integer> lanes) {
+    return new WorkerConfig(workerId, lanes, DEFAULT_POLL_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL,
+        DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_MAX_CLAIM_BATCH, DEFAULT_PRUNE_INTERVAL);
+  }
+
+  public WorkerConfig withHeartbeatInterval(Duration interval) {
+    return new WorkerConfig(workerId, lanes, pollInterval, interval, shutdownDeadline, maxClaimBatch, pruneInterval);
+  }
+
+  public WorkerConfig withShutdownDeadline(Duration deadline) {
+    return new WorkerConfig(workerId, lanes, pollInterval, heartbeatInterval, deadline, maxClaimBatch, pruneInterval);
+  }
+
+  public WorkerConfig withPollInterval(Duration interval) {
+    return new WorkerConfig(workerId, lanes, interval, heartbeatInterval, shutdownDeadline, maxClaimBatch, pruneInterval);
+  }
+}

@@ -1,0 +1,503 @@
+-- The job queue's RPCs. Names and leading parameters are the original's, so callers written
+-- against it keep working; fencing parameters (p_attempt) were added at the end with defaults.
+--
+-- Privileges: these functions run with the caller's rights (SECURITY INVOKER) and EXECUTE is
+-- granted to service_role only; the queue tables are closed to every other API role. So nothing
+-- here needs a guard of its own, and nothing bypasses anything.
+--
+-- Time is always the database's (now(): the transaction's start), never a worker's clock.
+
+-- Default lane for a job type when the producer names none.
+create function public.default_job_lane(p_job_type text) returns text
+  language sql immutable
+  set search_path = ''
+  as $$
+    select case p_job_type
+             when 'shell_file_processing' then 'standard_queue'
+             when 'ai_processing' then 'ai_queue_simple'
+             else 'default'
+           end
+  $$;
+comment on function public.default_job_lane(text) is 'The lane a job of this type runs in when none is named.';
+
+-- validate_job(...): raises 22023 with a message naming the problem; the CHECK constraints would
+-- refuse the same rows, but with a constraint name instead of a reason.
+create function public.validate_job(p_job_type text, p_job_lane text, p_job_payload jsonb,
+                                    p_job_category text, p_priority integer)
+  returns void
+  language plpgsql immutable
+  set search_path = ''
+  as $$
+begin
+  if p_job_type is null or p_job_type not in ('shell_file_processing', 'ai_processing', 'data_migration',
+      'audit_cleanup', 'notification_delivery', 'report_generation', 'backup_operation',
+      'system_maintenance', 'semantic_processing', 'consent_verification', 'provider_verification') then
+    raise exception 'unknown job type: %', coalesce(p_job_type, 'null') using errcode = '22023';
+  end if;
+  if p_job_lane is distinct from public.default_job_lane(p_job_type)
+     and not (p_job_type = 'shell_file_processing' and p_job_lane in ('fast_queue', 'standard_queue'))
+     and not (p_job_type = 'ai_processing' and p_job_lane in ('ai_queue_simple', 'ai_queue_complex')) then
+    raise exception 'unknown lane % for job type %', coalesce(p_job_lane, 'null'), p_job_type
+      using errcode = '22023';
+  end if;
+  if p_job_payload is null or jsonb_typeof(p_job_payload) <> 'object' or p_job_payload = '{}'::jsonb then
+    raise exception 'job payload must be a non-empty JSON object' using errcode = '22023';
+  end if;
+  if p_job_category is null or p_job_category not in ('critical', 'high_priority', 'standard', 'background', 'maintenance') then
+    raise exception 'unknown job category: %', coalesce(p_job_category, 'null') using errcode = '22023';
+  end if;
+  if p_priority is null or p_priority not between 1 and 10 then
+    raise exception 'priority must be between 1 (highest) and 10, got %', p_priority using errcode = '22023';
+  end if;
+end
+$$;
+comment on function public.validate_job(text, text, jsonb, text, integer) is
+  'Raises 22023 naming the first invalid field of a job.';
+
+-- enqueue_job_v3: add one job; returns its id and when it becomes claimable. The lane, patient
+-- and shell file come from the payload keys job_lane, patient_id and shell_file_id. A live job of
+-- the same type for the same shell file is returned instead of a second one.
+create function public.enqueue_job_v3(
+  job_type       text,
+  job_name       text,
+  job_payload    jsonb,
+  job_category   text        default 'standard',
+  priority       integer     default 5,
+  p_scheduled_at timestamptz default now()
+) returns table (job_id uuid, scheduled_at timestamptz)
+  language plpgsql
+  set search_path = ''
+  as $$
+#variable_conflict use_column
+declare
+  v_lane text := coalesce(enqueue_job_v3.job_payload ->> 'job_lane', public.default_job_lane(enqueue_job_v3.job_type));
+  v_file uuid := (enqueue_job_v3.job_payload ->> 'shell_file_id')::uuid;
+begin
+  perform public.validate_job(enqueue_job_v3.job_type, v_lane, enqueue_job_v3.job_payload,
+                              enqueue_job_v3.job_category, enqueue_job_v3.priority);
+  return query
+    insert into public.job_queue as q (job_type, job_lane, job_category, job_name, job_payload, priority,
+                                       scheduled_at, patient_id, shell_file_id, max_retries)
+    values (enqueue_job_v3.job_type, v_lane, enqueue_job_v3.job_category, enqueue_job_v3.job_name,
+            enqueue_job_v3.job_payload, enqueue_job_v3.priority,
+            greatest(coalesce(p_scheduled_at, now()), now()),
+            (enqueue_job_v3.job_payload ->> 'patient_id')::uuid, v_file,
+            coalesce((enqueue_job_v3.job_payload ->> 'max_retries')::integer, 3))
+    on conflict (job_type, shell_file_id)
+      where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
+      do nothing
+    returning q.id, q.scheduled_at;
+  if not found then
+    return query
+      select q.id, q.scheduled_at from public.job_queue q
+       where q.job_type = enqueue_job_v3.job_type and q.shell_file_id = v_file
+         and q.status in ('pending', 'processing', 'retrying', 'deferred');
+  end if;
+end
+$$;
+comment on function public.enqueue_job_v3(text, text, jsonb, text, integer, timestamptz) is
+  'Enqueues one job (or returns the live job of the same type for the same shell file). Raises 22023 on invalid input.';
+
+-- enqueue_jobs_v3: many jobs in one statement. p_jobs is a JSON array of objects with the keys of
+-- enqueue_job_v3 (job_type, job_name, job_payload, job_category, priority, scheduled_at) plus
+-- optional job_lane and max_retries. Returns one row per job, in input order.
+create function public.enqueue_jobs_v3(p_jobs jsonb)
+  returns table (job_id uuid, scheduled_at timestamptz)
+  language plpgsql
+  set search_path = ''
+  as $$
+#variable_conflict use_column
+declare
+  v_bad record;
+begin
+  if p_jobs is null or jsonb_typeof(p_jobs) <> 'array' or jsonb_array_length(p_jobs) = 0 then
+    raise exception 'jobs must be a non-empty JSON array' using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_jobs) > 10000 then
+    raise exception 'at most 10000 jobs per batch, got %', jsonb_array_length(p_jobs) using errcode = '22023';
+  end if;
+  for v_bad in
+    select j.ord, j.job ->> 'job_type' as job_type,
+           coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')) as lane,
+           j.job -> 'job_payload' as payload, coalesce(j.job ->> 'job_category', 'standard') as category,
+           coalesce((j.job ->> 'priority')::integer, 5) as priority
+      from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
+  loop
+    perform public.validate_job(v_bad.job_type, v_bad.lane, v_bad.payload, v_bad.category, v_bad.priority);
+  end loop;
+
+  return query
+    with input as (
+      select j.ord, j.job from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
+    ), inserted as (
+      insert into public.job_queue as q (job_type, job_lane, job_category, job_name, job_payload,
+                                         priority, scheduled_at, patient_id, shell_file_id, max_retries)
+      select i.job ->> 'job_type',
+             coalesce(i.job ->> 'job_lane', public.default_job_lane(i.job ->> 'job_type')),
+             coalesce(i.job ->> 'job_category', 'standard'),
+             coalesce(i.job ->> 'job_name', i.job ->> 'job_type'),
+             i.job -> 'job_payload',
+             coalesce((i.job ->> 'priority')::integer, 5),
+             greatest(coalesce((i.job ->> 'scheduled_at')::timestamptz, now()), now()),
+             (i.job -> 'job_payload' ->> 'patient_id')::uuid,
+             (i.job -> 'job_payload' ->> 'shell_file_id')::uuid,
+             coalesce((i.job ->> 'max_retries')::integer, 3)
+        from input i
+       order by i.ord
+      on conflict (job_type, shell_file_id)
+        where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
+        do nothing
+      returning q.id, q.scheduled_at
+    )
+    select ins.id, ins.scheduled_at from inserted ins;
+end
+$$;
+comment on function public.enqueue_jobs_v3(jsonb) is
+  'Enqueues up to 10000 jobs in one statement; validates every job first (22023 names the first bad one).';
+
+-- rescue_stale_jobs: held jobs whose last heartbeat is older than worker.timeout_seconds get
+-- another chance (status retrying, claimable after 0..worker.rescue_jitter_seconds), or are
+-- dead-lettered when they have used their retries. The UPDATE re-checks the state it selected on,
+-- so a job completed between the scan and the update is never overwritten.
+create function public.rescue_stale_jobs(p_limit integer default 100)
+  returns table (job_id uuid, new_status text)
+  language plpgsql
+  set search_path = ''
+  as $$
+declare
+  v_cutoff timestamptz := now() - make_interval(secs => public.queue_setting('worker.timeout_seconds', 60));
+  v_jitter numeric := public.queue_setting('worker.rescue_jitter_seconds', 2);
+begin
+  return query
+    with stale as (
+      select q.id from public.job_queue q
+       where q.status = 'processing' and q.heartbeat_at < v_cutoff
+       order by q.heartbeat_at
+       limit p_limit
+       for update skip locked
+    )
+    update public.job_queue q
+       set status             = case when q.retry_count >= q.max_retries then 'failed' else 'retrying' end,
+           retry_count        = case when q.retry_count >= q.max_retries then q.retry_count else q.retry_count + 1 end,
+           dead_letter_at     = case when q.retry_count >= q.max_retries then now() end,
+           dead_letter_reason = case when q.retry_count >= q.max_retries
+                                     then 'worker stopped heart-beating on the last attempt' end,
+           completed_at       = case when q.retry_count >= q.max_retries then now() end,
+           scheduled_at       = now() + make_interval(secs => random() * v_jitter),
+           heartbeat_at       = null,
+           last_error         = 'worker ' || q.worker_id || ' stopped heart-beating (attempt ' || q.attempt || ')',
+           updated_at         = now()
+      from stale
+     where q.id = stale.id and q.status = 'processing' and q.heartbeat_at < v_cutoff
+    returning q.id, q.status;
+end
+$$;
+comment on function public.rescue_stale_jobs(integer) is
+  'Re-queues (with jitter) or dead-letters held jobs whose heartbeat is older than worker.timeout_seconds.';
+
+-- claim_jobs_v3: claim up to p_limit ready jobs of the given types and lanes (null = any), by
+-- priority (1 first) then readiness. Each claim bumps the job's attempt (the fencing token).
+-- Rescues a few stale jobs first, so a dead worker's job is picked up without a separate daemon.
+create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
+                                     p_job_types text[] default null, p_job_lanes text[] default null)
+  returns table (job_id uuid, job_type text, job_lane text, job_payload jsonb, retry_count integer,
+                 max_retries integer, attempt integer, patient_id uuid, shell_file_id uuid)
+  language plpgsql
+  set search_path = ''
+  as $$
+#variable_conflict use_column
+begin
+  if p_worker_id is null or length(p_worker_id) not between 1 and 200 then
+    raise exception 'worker id must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if p_limit is null or p_limit not between 1 and 10000 then
+    raise exception 'claim limit must be between 1 and 10000' using errcode = '22023';
+  end if;
+  perform public.rescue_stale_jobs(least(p_limit, 100));
+  return query
+    with ready as (
+      select q.id from public.job_queue q
+       where q.status in ('pending', 'retrying', 'deferred')
+         and q.scheduled_at <= now()
+         and (p_job_lanes is null or q.job_lane = any (p_job_lanes))
+         and (p_job_types is null or q.job_type = any (p_job_types))
+       order by q.priority, q.scheduled_at
+       limit p_limit
+       for update skip locked
+    )
+    update public.job_queue q
+       set status = 'processing', worker_id = p_worker_id, attempt = q.attempt + 1,
+           started_at = now(), heartbeat_at = now(), updated_at = now()
+      from ready
+     where q.id = ready.id
+    returning q.id, q.job_type, q.job_lane, q.job_payload, q.retry_count, q.max_retries, q.attempt,
+              q.patient_id, q.shell_file_id;
+end
+$$;
+comment on function public.claim_jobs_v3(text, integer, text[], text[]) is
+  'Claims up to p_limit ready jobs (priority 1 first, then oldest), FOR UPDATE SKIP LOCKED; bumps attempt.';
+
+-- claim_next_job_v3: the original's one-job claim.
+create function public.claim_next_job_v3(p_worker_id text, p_job_types text[] default null,
+                                         p_job_lanes text[] default null)
+  returns table (job_id uuid, job_type text, job_payload jsonb, retry_count integer, attempt integer)
+  language sql
+  set search_path = ''
+  as $$
+    select c.job_id, c.job_type, c.job_payload, c.retry_count, c.attempt
+      from public.claim_jobs_v3(p_worker_id, 1, p_job_types, p_job_lanes) c
+  $$;
+comment on function public.claim_next_job_v3(text, text[], text[]) is 'Claims one job; see claim_jobs_v3.';
+
+-- heartbeat_jobs: one statement for all of a worker's held jobs. Returns the ids it still holds;
+-- a job missing from the result was lost (rescued, cancelled) and its worker must stop it.
+create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[])
+  returns setof uuid
+  language sql
+  set search_path = ''
+  as $$
+    update public.job_queue q
+       set heartbeat_at = now(), updated_at = now()
+      from unnest(p_job_ids, p_attempts) as held(id, attempt)
+     where q.id = held.id and q.attempt = held.attempt and q.worker_id = p_worker_id
+       and q.status = 'processing'
+    returning q.id
+  $$;
+comment on function public.heartbeat_jobs(text, uuid[], integer[]) is
+  'Refreshes heartbeat_at of the listed (job, attempt) pairs still held by the worker; returns those ids.';
+
+-- update_job_heartbeat: the original's single-job heartbeat, fenced when p_attempt is given.
+create function public.update_job_heartbeat(p_job_id uuid, p_worker_id text, p_attempt integer default null)
+  returns boolean
+  language sql
+  set search_path = ''
+  as $$
+    with touched as (
+      update public.job_queue q
+         set heartbeat_at = now(), updated_at = now()
+       where q.id = p_job_id and q.worker_id = p_worker_id and q.status = 'processing'
+         and (p_attempt is null or q.attempt = p_attempt)
+      returning 1)
+    select exists (select 1 from touched)
+  $$;
+comment on function public.update_job_heartbeat(uuid, text, integer) is
+  'Refreshes one held job''s heartbeat; false when the worker no longer holds it (under that attempt).';
+
+-- complete_job: the fenced final write. Run it in the transaction that wrote the job's effects:
+-- when it returns false the worker has lost the job and must roll back, so the effects of a
+-- zombie run never commit.
+create function public.complete_job(p_job_id uuid, p_worker_id text, p_job_result jsonb default null,
+                                    p_attempt integer default null)
+  returns boolean
+  language sql
+  set search_path = ''
+  as $$
+    with done as (
+      update public.job_queue q
+         set status = 'completed', completed_at = now(), heartbeat_at = null, job_result = p_job_result,
+             updated_at = now()
+       where q.id = p_job_id and q.worker_id = p_worker_id and q.status = 'processing'
+         and (p_attempt is null or q.attempt = p_attempt)
+      returning 1)
+    select exists (select 1 from done)
+  $$;
+comment on function public.complete_job(uuid, text, jsonb, integer) is
+  'Marks a held job completed; false (and no change) when the worker no longer holds it under that attempt.';
+
+-- complete_jobs: many completions in one statement (jobs whose handlers wrote no effects).
+create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[],
+                                     p_results jsonb[] default null)
+  returns setof uuid
+  language sql
+  set search_path = ''
+  as $$
+    update public.job_queue q
+       set status = 'completed', completed_at = now(), heartbeat_at = null, job_result = done.result,
+           updated_at = now()
+      from unnest(p_job_ids, p_attempts, coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
+             as done(id, attempt, result)
+     where q.id = done.id and q.attempt = done.attempt and q.worker_id = p_worker_id
+       and q.status = 'processing'
+    returning q.id
+  $$;
+comment on function public.complete_jobs(text, uuid[], integer[], jsonb[]) is
+  'Completes the listed (job, attempt) pairs still held by the worker; returns the ids completed.';
+
+-- fail_job: an attempt failed. Retryable, with retries left: status retrying, retry_count + 1,
+-- and a backoff with full jitter, random(0, min(cap, base * 2^retry_count)), or at least
+-- p_retry_after_seconds when the failure named one. Otherwise: dead-lettered. All in one
+-- statement (defect 7: the original set 'failed' and nothing else). Returns the new status, or
+-- null when the worker no longer holds the job.
+create function public.fail_job(p_job_id uuid, p_worker_id text, p_attempt integer,
+                                p_error_message text, p_error_details jsonb default null,
+                                p_retryable boolean default true,
+                                p_retry_after_seconds numeric default null)
+  returns text
+  language plpgsql
+  set search_path = ''
+  as $$
+declare
+  v_base   numeric := public.queue_setting('worker.retry_base_seconds', 2);
+  v_cap    numeric := public.queue_setting('worker.retry_max_seconds', 3600);
+  v_status text;
+begin
+  if p_retry_after_seconds < 0 then
+    raise exception 'retry_after must not be negative' using errcode = '22023';
+  end if;
+  update public.job_queue q
+     set status             = case when p_retryable and q.retry_count < q.max_retries then 'retrying' else 'failed' end,
+         retry_count        = case when p_retryable and q.retry_count < q.max_retries then q.retry_count + 1 else q.retry_count end,
+         scheduled_at       = case when p_retryable and q.retry_count < q.max_retries
+                                   then now() + make_interval(secs => greatest(coalesce(p_retry_after_seconds, 0),
+                                          random() * least(v_cap, v_base * power(2, q.retry_count))))
+                                   else q.scheduled_at end,
+         dead_letter_at     = case when p_retryable and q.retry_count < q.max_retries then null else now() end,
+         dead_letter_reason = case when not p_retryable then 'permanent error'
+                                   when q.retry_count >= q.max_retries then 'retries exhausted'
+                              end,
+         completed_at       = case when p_retryable and q.retry_count < q.max_retries then null else now() end,
+         heartbeat_at       = null,
+         last_error         = left(p_error_message, 2000),
+         error_details      = p_error_details,
+         updated_at         = now()
+   where q.id = p_job_id and q.worker_id = p_worker_id and q.attempt = p_attempt and q.status = 'processing'
+  returning q.status into v_status;
+  return v_status;
+end
+$$;
+comment on function public.fail_job(uuid, text, integer, text, jsonb, boolean, numeric) is
+  'Records a failed attempt: retry with jittered exponential backoff, or dead-letter. Null when the lease was lost.';
+
+-- reschedule_job: put a job off without using a retry (capacity or rate limits say "not now").
+-- The original's signature; fenced when the worker and attempt are given.
+create function public.reschedule_job(p_job_id uuid, p_delay_seconds numeric, p_reason text,
+                                      p_add_jitter boolean default true, p_worker_id text default null,
+                                      p_attempt integer default null)
+  returns boolean
+  language plpgsql
+  set search_path = ''
+  as $$
+begin
+  if p_delay_seconds is null or p_delay_seconds < 0 then
+    raise exception 'delay must be zero or more seconds, got %', p_delay_seconds using errcode = '22023';
+  end if;
+  update public.job_queue q
+     set status = 'deferred',
+         scheduled_at = now() + make_interval(secs => p_delay_seconds
+                          + case when p_add_jitter then random() * least(p_delay_seconds * 0.1, 30) else 0 end),
+         heartbeat_at = null,
+         last_error = left(p_reason, 2000),
+         updated_at = now()
+   where q.id = p_job_id
+     and (case when p_worker_id is null
+               then q.status in ('pending', 'retrying', 'deferred', 'processing')
+               else q.status = 'processing' and q.worker_id = p_worker_id
+                    and (p_attempt is null or q.attempt = p_attempt) end);
+  return found;
+end
+$$;
+comment on function public.reschedule_job(uuid, numeric, text, boolean, text, integer) is
+  'Defers a job by p_delay_seconds (plus up to 10% jitter) without consuming a retry. Fenced when worker/attempt given.';
+
+-- cancel_job: withdraw a job that has not finished. A held job's worker then fails its fenced
+-- completion and rolls its effects back.
+create function public.cancel_job(p_job_id uuid, p_reason text default null)
+  returns boolean
+  language plpgsql
+  set search_path = ''
+  as $$
+begin
+  update public.job_queue q
+     set status = 'cancelled', completed_at = now(), heartbeat_at = null,
+         last_error = coalesce(left(p_reason, 2000), 'cancelled'), updated_at = now()
+   where q.id = p_job_id and q.status in ('pending', 'retrying', 'deferred', 'processing');
+  return found;
+end
+$$;
+comment on function public.cancel_job(uuid, text) is 'Cancels an unfinished job; false when it had already finished.';
+
+-- retry_dead_job: an operator gives a dead-lettered job a fresh set of retries.
+create function public.retry_dead_job(p_job_id uuid)
+  returns boolean
+  language plpgsql
+  set search_path = ''
+  as $$
+begin
+  update public.job_queue q
+     set status = 'pending', retry_count = 0, scheduled_at = now(), dead_letter_at = null,
+         dead_letter_reason = null, completed_at = null, updated_at = now()
+   where q.id = p_job_id and q.status = 'failed';
+  return found;
+end
+$$;
+comment on function public.retry_dead_job(uuid) is 'Re-queues a dead-lettered job with its retries reset; false otherwise.';
+
+-- register_worker: upsert the worker registry row (called with each heartbeat tick).
+create function public.register_worker(p_worker_id text, p_host text, p_lanes text[], p_active_jobs integer,
+                                       p_stopped boolean default false)
+  returns void
+  language sql
+  set search_path = ''
+  as $$
+    insert into public.job_workers as w (worker_id, host, lanes, active_jobs, stopped_at)
+    values (p_worker_id, p_host, p_lanes, p_active_jobs, case when p_stopped then now() end)
+    on conflict (worker_id) do update
+       set last_seen_at = now(), active_jobs = excluded.active_jobs, lanes = excluded.lanes,
+           stopped_at = excluded.stopped_at
+  $$;
+comment on function public.register_worker(text, text, text[], integer, boolean) is
+  'Records a worker''s liveness and load for operators.';
+
+-- prune_finished_jobs: move up to p_limit finished jobs older than queue.retention_hot_seconds
+-- into job_queue_archive, and delete archived jobs older than queue.retention_archive_days.
+-- Returns how many were moved; callers repeat until it returns less than p_limit.
+create function public.prune_finished_jobs(p_limit integer default 5000)
+  returns integer
+  language plpgsql
+  set search_path = ''
+  as $$
+declare
+  v_moved integer;
+begin
+  with old as (
+    select q.id from public.job_queue q
+     where q.completed_at < now() - make_interval(secs => public.queue_setting('queue.retention_hot_seconds', 3600))
+       and q.status in ('completed', 'failed', 'cancelled')
+     order by q.completed_at
+     limit p_limit
+     for update skip locked
+  ), moved as (
+    delete from public.job_queue q using old where q.id = old.id returning q.*
+  )
+  insert into public.job_queue_archive select * from moved;
+  get diagnostics v_moved = row_count;
+
+  delete from public.job_queue_archive a
+   where a.id in (select x.id from public.job_queue_archive x
+                   where x.completed_at < now() - make_interval(days => public.queue_setting('queue.retention_archive_days', 30)::integer)
+                   limit p_limit);
+  return v_moved;
+end
+$$;
+comment on function public.prune_finished_jobs(integer) is
+  'Moves finished jobs past the hot retention into job_queue_archive; trims the archive. Returns rows moved.';
+
+-- Only the service role runs the queue.
+do $$
+declare
+  f regprocedure;
+begin
+  for f in
+    select p.oid::regprocedure from pg_catalog.pg_proc p
+     where p.pronamespace = 'public'::regnamespace
+       and p.proname in ('default_job_lane', 'validate_job', 'enqueue_job_v3', 'enqueue_jobs_v3',
+                         'rescue_stale_jobs', 'claim_jobs_v3', 'claim_next_job_v3', 'heartbeat_jobs',
+                         'update_job_heartbeat', 'complete_job', 'complete_jobs', 'fail_job',
+                         'reschedule_job', 'cancel_job', 'retry_dead_job', 'register_worker',
+                         'prune_finished_jobs')
+  loop
+    execute format('revoke all on function %s from public, anon, authenticated', f);
+    execute format('grant execute on function %s to service_role', f);
+  end loop;
+end
+$$;
