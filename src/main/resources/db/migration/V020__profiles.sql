@@ -75,27 +75,32 @@ create trigger profile_access_permissions_audit after insert or update or delete
 -- effective_access_level(user, profile): the strongest level the user holds on the profile now:
 -- owner for the account owner, else the level of an unrevoked grant inside its time window
 -- (defect 4: the original ignored grants entirely), else none.
--- Internal: no caller-supplied-id guard here, so it is not executable by any API role.
+-- Internal: not executable by any API role. It is still guarded like every SECURITY DEFINER
+-- function that takes a user id, so that a later grant cannot turn it into an oracle on other
+-- users' access (its callers have already passed the same guard, so it costs them nothing).
 create function public.effective_access_level(p_user_id uuid, p_profile_id uuid)
   returns public.access_level_type
-  language sql stable
+  language plpgsql stable
   security definer
   set search_path = ''
   as $$
-    select case
-      when exists (select 1 from public.user_profiles p
-                    where p.id = p_profile_id and p.account_owner_id = p_user_id)
-        then 'owner'::public.access_level_type
-      else coalesce((select g.permission_level from public.profile_access_permissions g
-                      where g.user_id = p_user_id and g.profile_id = p_profile_id
-                        and g.revoked_at is null
-                        and g.access_start_date <= now()
-                        and (g.access_end_date is null or g.access_end_date > now())),
-                    'none')
-    end
-  $$;
+begin
+  perform public.guard_caller(p_user_id);
+  return case
+    when exists (select 1 from public.user_profiles p
+                  where p.id = p_profile_id and p.account_owner_id = p_user_id)
+      then 'owner'::public.access_level_type
+    else coalesce((select g.permission_level from public.profile_access_permissions g
+                    where g.user_id = p_user_id and g.profile_id = p_profile_id
+                      and g.revoked_at is null
+                      and g.access_start_date <= now()
+                      and (g.access_end_date is null or g.access_end_date > now())),
+                  'none')
+  end;
+end
+$$;
 comment on function public.effective_access_level(uuid, uuid) is
-  'Internal. Owner, else the level of the unrevoked, unexpired, started grant, else none.';
+  'Internal. Owner, else the level of the unrevoked, unexpired, started grant, else none. Guarded like has_profile_access.';
 revoke all on function public.effective_access_level(uuid, uuid) from public, anon, authenticated;
 
 -- guard_caller(p_user_id): the rule for functions that take a user id: you may only ask about
@@ -217,6 +222,7 @@ begin
       from public.profile_access_permissions g
       join public.user_profiles p on p.id = g.profile_id
      where g.user_id = p_user_id
+       and p.account_owner_id <> p_user_id  -- an owner's own profile is listed once, as owner
        and g.revoked_at is null
        and g.access_start_date <= now()
        and (g.access_end_date is null or g.access_end_date > now())
@@ -232,7 +238,15 @@ grant execute on function public.get_accessible_profiles(uuid) to authenticated,
 -- user_profiles policies
 alter table public.user_profiles enable row level security;
 revoke all on table public.user_profiles from public, anon, authenticated;
-grant select, insert, update, delete on table public.user_profiles to authenticated;
+-- No account_owner_id in the UPDATE column list: the update policy is evaluated against the
+-- access the caller had before the statement, so with it a full_access delegate could move the
+-- profile into their own account (and an owner could push one into anybody's). Ownership moves,
+-- like erasure, are service-role paths. No DELETE either: deleting a profile cascades to every
+-- clinical row, document and consent of it, and only the service role hard-deletes clinical
+-- rows; people archive a profile (archived = true).
+grant select, insert on table public.user_profiles to authenticated;
+grant update (profile_type, display_name, relationship, date_of_birth, biological_sex, archived)
+  on table public.user_profiles to authenticated;
 grant all on table public.user_profiles to service_role;
 -- The owner test reads the row itself: my_profiles() cannot see a row inserted by the same
 -- statement, and INSERT ... RETURNING must be able to read the new profile back.
@@ -246,9 +260,6 @@ create policy user_profiles_update on public.user_profiles
   for update to authenticated
   using (id in (select public.my_profiles('full_access')))
   with check (id in (select public.my_profiles('full_access')));
-create policy user_profiles_delete_own on public.user_profiles
-  for delete to authenticated
-  using (account_owner_id = (select auth.uid()));
 
 -- profile_access_permissions policies: the grantee sees their own grant; the owner (or a
 -- full_access manager) sees and manages all grants of the profile. Grants are revoked by an

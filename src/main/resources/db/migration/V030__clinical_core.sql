@@ -110,6 +110,9 @@ create table public.patient_clinical_events (
   unique (id, patient_id)
 );
 comment on table public.patient_clinical_events is 'The clinical event hub; details live in the patient_* tables.';
+-- The policy column needs a plain index: the policies (and the cascade from user_profiles) do not
+-- say deleted_at is null, so they cannot use the partial timeline indexes below.
+create index patient_clinical_events_patient on public.patient_clinical_events (patient_id);
 create index patient_clinical_events_patient_date
   on public.patient_clinical_events (patient_id, event_date desc) where deleted_at is null;
 create index patient_clinical_events_patient_type

@@ -54,6 +54,26 @@ $$;
 comment on function public.validate_job(text, text, jsonb, text, integer) is
   'Raises 22023 naming the first invalid field of a job.';
 
+-- validate_job_limits(...): the two job fields validate_job does not see. Without it a bad name or
+-- retry count reached the CHECK constraints: 23514 naming a constraint, with the whole row (the
+-- payload included) in the error's detail.
+create function public.validate_job_limits(p_job_name text, p_max_retries integer)
+  returns void
+  language plpgsql immutable
+  set search_path = ''
+  as $$
+begin
+  if p_job_name is null or length(p_job_name) not between 1 and 200 then
+    raise exception 'job name must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if p_max_retries is null or p_max_retries not between 0 and 100 then
+    raise exception 'max_retries must be between 0 and 100, got %', p_max_retries using errcode = '22023';
+  end if;
+end
+$$;
+comment on function public.validate_job_limits(text, integer) is
+  'Raises 22023 when a job''s name or max_retries is out of range.';
+
 -- enqueue_job_v3: add one job; returns its id and when it becomes claimable. The lane, patient
 -- and shell file come from the payload keys job_lane, patient_id and shell_file_id. A live job of
 -- the same type for the same shell file is returned instead of a second one.
@@ -72,17 +92,18 @@ create function public.enqueue_job_v3(
 declare
   v_lane text := coalesce(enqueue_job_v3.job_payload ->> 'job_lane', public.default_job_lane(enqueue_job_v3.job_type));
   v_file uuid := (enqueue_job_v3.job_payload ->> 'shell_file_id')::uuid;
+  v_max_retries integer := coalesce((enqueue_job_v3.job_payload ->> 'max_retries')::integer, 3);
 begin
   perform public.validate_job(enqueue_job_v3.job_type, v_lane, enqueue_job_v3.job_payload,
                               enqueue_job_v3.job_category, enqueue_job_v3.priority);
+  perform public.validate_job_limits(enqueue_job_v3.job_name, v_max_retries);
   return query
     insert into public.job_queue as q (job_type, job_lane, job_category, job_name, job_payload, priority,
                                        scheduled_at, patient_id, shell_file_id, max_retries)
     values (enqueue_job_v3.job_type, v_lane, enqueue_job_v3.job_category, enqueue_job_v3.job_name,
             enqueue_job_v3.job_payload, enqueue_job_v3.priority,
             greatest(coalesce(p_scheduled_at, now()), now()),
-            (enqueue_job_v3.job_payload ->> 'patient_id')::uuid, v_file,
-            coalesce((enqueue_job_v3.job_payload ->> 'max_retries')::integer, 3))
+            (enqueue_job_v3.job_payload ->> 'patient_id')::uuid, v_file, v_max_retries)
     on conflict (job_type, shell_file_id)
       where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
       do nothing
@@ -100,7 +121,9 @@ comment on function public.enqueue_job_v3(text, text, jsonb, text, integer, time
 
 -- enqueue_jobs_v3: many jobs in one statement. p_jobs is a JSON array of objects with the keys of
 -- enqueue_job_v3 (job_type, job_name, job_payload, job_category, priority, scheduled_at) plus
--- optional job_lane and max_retries. Returns one row per job, in input order.
+-- optional job_lane and max_retries. Returns one row per job, in input order; like
+-- enqueue_job_v3, a file job that has a live job of the same type for the same shell file (enqueued
+-- earlier, or earlier in the same batch) returns that job's id instead of a new one.
 create function public.enqueue_jobs_v3(p_jobs jsonb)
   returns table (job_id uuid, scheduled_at timestamptz)
   language plpgsql
@@ -109,6 +132,7 @@ create function public.enqueue_jobs_v3(p_jobs jsonb)
 #variable_conflict use_column
 declare
   v_bad record;
+  v_ids uuid[];
 begin
   if p_jobs is null or jsonb_typeof(p_jobs) <> 'array' or jsonb_array_length(p_jobs) = 0 then
     raise exception 'jobs must be a non-empty JSON array' using errcode = '22023';
@@ -120,40 +144,56 @@ begin
     select j.ord, j.job ->> 'job_type' as job_type,
            coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')) as lane,
            j.job -> 'job_payload' as payload, coalesce(j.job ->> 'job_category', 'standard') as category,
-           coalesce((j.job ->> 'priority')::integer, 5) as priority
+           coalesce((j.job ->> 'priority')::integer, 5) as priority,
+           coalesce(j.job ->> 'job_name', j.job ->> 'job_type') as name,
+           coalesce((j.job ->> 'max_retries')::integer, 3) as max_retries
       from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
   loop
     perform public.validate_job(v_bad.job_type, v_bad.lane, v_bad.payload, v_bad.category, v_bad.priority);
+    perform public.validate_job_limits(v_bad.name, v_bad.max_retries);
   end loop;
 
+  -- Every input gets its id before the insert, so that each result row can be matched back to its
+  -- input: an input whose row was not inserted (ON CONFLICT DO NOTHING) returns the live job.
+  v_ids := array(select gen_random_uuid() from generate_series(1, jsonb_array_length(p_jobs)));
+  insert into public.job_queue as q (id, job_type, job_lane, job_category, job_name, job_payload,
+                                     priority, scheduled_at, patient_id, shell_file_id, max_retries)
+  select v_ids[i.ord],
+         i.job ->> 'job_type',
+         coalesce(i.job ->> 'job_lane', public.default_job_lane(i.job ->> 'job_type')),
+         coalesce(i.job ->> 'job_category', 'standard'),
+         coalesce(i.job ->> 'job_name', i.job ->> 'job_type'),
+         i.job -> 'job_payload',
+         coalesce((i.job ->> 'priority')::integer, 5),
+         greatest(coalesce((i.job ->> 'scheduled_at')::timestamptz, now()), now()),
+         (i.job -> 'job_payload' ->> 'patient_id')::uuid,
+         (i.job -> 'job_payload' ->> 'shell_file_id')::uuid,
+         coalesce((i.job ->> 'max_retries')::integer, 3)
+    from jsonb_array_elements(p_jobs) with ordinality as i(job, ord)
+   order by i.ord
+  on conflict (job_type, shell_file_id)
+    where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
+    do nothing;
+
+  -- A new statement: it sees the rows just inserted, including a duplicate's live job inserted
+  -- earlier in this batch.
   return query
-    with input as (
-      select j.ord, j.job from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
-    ), inserted as (
-      insert into public.job_queue as q (job_type, job_lane, job_category, job_name, job_payload,
-                                         priority, scheduled_at, patient_id, shell_file_id, max_retries)
-      select i.job ->> 'job_type',
-             coalesce(i.job ->> 'job_lane', public.default_job_lane(i.job ->> 'job_type')),
-             coalesce(i.job ->> 'job_category', 'standard'),
-             coalesce(i.job ->> 'job_name', i.job ->> 'job_type'),
-             i.job -> 'job_payload',
-             coalesce((i.job ->> 'priority')::integer, 5),
-             greatest(coalesce((i.job ->> 'scheduled_at')::timestamptz, now()), now()),
-             (i.job -> 'job_payload' ->> 'patient_id')::uuid,
-             (i.job -> 'job_payload' ->> 'shell_file_id')::uuid,
-             coalesce((i.job ->> 'max_retries')::integer, 3)
-        from input i
-       order by i.ord
-      on conflict (job_type, shell_file_id)
-        where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
-        do nothing
-      returning q.id, q.scheduled_at
-    )
-    select ins.id, ins.scheduled_at from inserted ins;
+    select coalesce(own.id, live.id), coalesce(own.scheduled_at, live.scheduled_at)
+      from jsonb_array_elements(p_jobs) with ordinality as i(job, ord)
+      left join public.job_queue own on own.id = v_ids[i.ord]
+      left join lateral (
+        select q.id, q.scheduled_at from public.job_queue q
+         where own.id is null
+           and q.job_type = i.job ->> 'job_type'
+           and q.shell_file_id = (i.job -> 'job_payload' ->> 'shell_file_id')::uuid
+         -- the live job; should it have finished since the insert, the one that was live then
+         order by q.status in ('pending', 'processing', 'retrying', 'deferred') desc, q.created_at desc
+         limit 1) live on true
+     order by i.ord;
 end
 $$;
 comment on function public.enqueue_jobs_v3(jsonb) is
-  'Enqueues up to 10000 jobs in one statement; validates every job first (22023 names the first bad one).';
+  'Enqueues up to 10000 jobs in one statement (one id per input, in order; a live duplicate''s id for a file job); validates every job first (22023 names the first bad one).';
 
 -- rescue_stale_jobs: held jobs whose last heartbeat is older than worker.timeout_seconds get
 -- another chance (status retrying, claimable after 0..worker.rescue_jitter_seconds), or are
@@ -196,8 +236,15 @@ comment on function public.rescue_stale_jobs(integer) is
   'Re-queues (with jitter) or dead-letters held jobs whose heartbeat is older than worker.timeout_seconds.';
 
 -- claim_jobs_v3: claim up to p_limit ready jobs of the given types and lanes (null = any), by
--- priority (1 first) then readiness. Each claim bumps the job's attempt (the fencing token).
--- Rescues a few stale jobs first, so a dead worker's job is picked up without a separate daemon.
+-- priority (1 first) then readiness, and return them in that order. Each claim bumps the job's
+-- attempt (the fencing token). Rescues a few stale jobs first, so a dead worker's job is picked up
+-- without a separate daemon.
+--
+-- The ready jobs are read lane by lane, each with `job_lane = <lane>`: only an equality lets the
+-- index job_queue_ready (job_lane, priority, scheduled_at) hand them over in claim order, so a
+-- claim reads the few jobs it takes. With `job_lane = any (lanes)` the claim read and sorted every
+-- ready job of the lanes (the whole backlog) on every call. With several lanes, up to p_limit
+-- jobs per lane are locked and the best p_limit of them claimed; the others are unlocked at commit.
 create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
                                      p_job_types text[] default null, p_job_lanes text[] default null)
   returns table (job_id uuid, job_type text, job_lane text, job_payload jsonb, retry_count integer,
@@ -206,6 +253,10 @@ create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
   set search_path = ''
   as $$
 #variable_conflict use_column
+declare
+  -- null = every lane: the lanes that CHECK job_queue_lane_fits_type (V070) allows.
+  v_lanes text[] := coalesce(p_job_lanes,
+                             array['fast_queue', 'standard_queue', 'ai_queue_simple', 'ai_queue_complex', 'default']);
 begin
   if p_worker_id is null or length(p_worker_id) not between 1 and 200 then
     raise exception 'worker id must be 1 to 200 characters' using errcode = '22023';
@@ -215,23 +266,36 @@ begin
   end if;
   perform public.rescue_stale_jobs(least(p_limit, 100));
   return query
-    with ready as (
-      select q.id from public.job_queue q
-       where q.status in ('pending', 'retrying', 'deferred')
-         and q.scheduled_at <= now()
-         and (p_job_lanes is null or q.job_lane = any (p_job_lanes))
-         and (p_job_types is null or q.job_type = any (p_job_types))
-       order by q.priority, q.scheduled_at
+    with lanes as (
+      select distinct l.lane from unnest(v_lanes) as l(lane)
+    ), ready as (
+      select r.id, r.priority, r.scheduled_at
+        from lanes
+        cross join lateral (
+          select q.id, q.priority, q.scheduled_at from public.job_queue q
+           where q.job_lane = lanes.lane
+             and q.status in ('pending', 'retrying', 'deferred')
+             and q.scheduled_at <= now()
+             and (p_job_types is null or q.job_type = any (p_job_types))
+           order by q.priority, q.scheduled_at
+           limit p_limit
+           for update skip locked) r
+       order by r.priority, r.scheduled_at
        limit p_limit
-       for update skip locked
+    ), claimed as (
+      update public.job_queue q
+         set status = 'processing', worker_id = p_worker_id, attempt = q.attempt + 1,
+             started_at = now(), heartbeat_at = now(), updated_at = now()
+        from ready
+       where q.id = ready.id
+      returning q.id, q.job_type, q.job_lane, q.job_payload, q.retry_count, q.max_retries, q.attempt,
+                q.patient_id, q.shell_file_id, q.priority, q.scheduled_at
     )
-    update public.job_queue q
-       set status = 'processing', worker_id = p_worker_id, attempt = q.attempt + 1,
-           started_at = now(), heartbeat_at = now(), updated_at = now()
-      from ready
-     where q.id = ready.id
-    returning q.id, q.job_type, q.job_lane, q.job_payload, q.retry_count, q.max_retries, q.attempt,
-              q.patient_id, q.shell_file_id;
+    -- UPDATE ... RETURNING comes in join order; hand the jobs over in claim order.
+    select c.id, c.job_type, c.job_lane, c.job_payload, c.retry_count, c.max_retries, c.attempt,
+           c.patient_id, c.shell_file_id
+      from claimed c
+     order by c.priority, c.scheduled_at;
 end
 $$;
 comment on function public.claim_jobs_v3(text, integer, text[], text[]) is
@@ -340,22 +404,24 @@ declare
   v_base   numeric := public.queue_setting('worker.retry_base_seconds', 2);
   v_cap    numeric := public.queue_setting('worker.retry_max_seconds', 3600);
   v_status text;
+  -- null means the default (retryable); taken literally it dead-lettered the job with no reason.
+  v_retryable boolean := coalesce(p_retryable, true);
 begin
   if p_retry_after_seconds < 0 then
     raise exception 'retry_after must not be negative' using errcode = '22023';
   end if;
   update public.job_queue q
-     set status             = case when p_retryable and q.retry_count < q.max_retries then 'retrying' else 'failed' end,
-         retry_count        = case when p_retryable and q.retry_count < q.max_retries then q.retry_count + 1 else q.retry_count end,
-         scheduled_at       = case when p_retryable and q.retry_count < q.max_retries
+     set status             = case when v_retryable and q.retry_count < q.max_retries then 'retrying' else 'failed' end,
+         retry_count        = case when v_retryable and q.retry_count < q.max_retries then q.retry_count + 1 else q.retry_count end,
+         scheduled_at       = case when v_retryable and q.retry_count < q.max_retries
                                    then now() + make_interval(secs => greatest(coalesce(p_retry_after_seconds, 0),
                                           random() * least(v_cap, v_base * power(2, q.retry_count))))
                                    else q.scheduled_at end,
-         dead_letter_at     = case when p_retryable and q.retry_count < q.max_retries then null else now() end,
-         dead_letter_reason = case when not p_retryable then 'permanent error'
+         dead_letter_at     = case when v_retryable and q.retry_count < q.max_retries then null else now() end,
+         dead_letter_reason = case when not v_retryable then 'permanent error'
                                    when q.retry_count >= q.max_retries then 'retries exhausted'
                               end,
-         completed_at       = case when p_retryable and q.retry_count < q.max_retries then null else now() end,
+         completed_at       = case when v_retryable and q.retry_count < q.max_retries then null else now() end,
          heartbeat_at       = null,
          last_error         = left(p_error_message, 2000),
          error_details      = p_error_details,
@@ -490,7 +556,7 @@ begin
   for f in
     select p.oid::regprocedure from pg_catalog.pg_proc p
      where p.pronamespace = 'public'::regnamespace
-       and p.proname in ('default_job_lane', 'validate_job', 'enqueue_job_v3', 'enqueue_jobs_v3',
+       and p.proname in ('default_job_lane', 'validate_job', 'validate_job_limits', 'enqueue_job_v3', 'enqueue_jobs_v3',
                          'rescue_stale_jobs', 'claim_jobs_v3', 'claim_next_job_v3', 'heartbeat_jobs',
                          'update_job_heartbeat', 'complete_job', 'complete_jobs', 'fail_job',
                          'reschedule_job', 'cancel_job', 'retry_dead_job', 'register_worker',

@@ -73,6 +73,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
    */
   public static EmbeddedPostgres start(Path binDir, Path clusterDir, List<String> serverOptions)
       throws IOException {
+    return start(binDir, clusterDir, serverOptions, 0);
+  }
+
+  /** As {@link #start(Path, Path, List)}, on {@code port} (0: any free port). */
+  public static EmbeddedPostgres start(Path binDir, Path clusterDir, List<String> serverOptions, int port)
+      throws IOException {
     Files.createDirectories(clusterDir);
     Path dataDir = clusterDir.resolve("data");
     String password = superuserPassword(clusterDir);
@@ -82,18 +88,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
     awaitPreviousServerGone(dataDir);
     IOException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
-      int port = freePort();
-      Process watchdog = launch(binDir, clusterDir, dataDir, port, serverOptions);
-      EmbeddedPostgres pg = new EmbeddedPostgres(clusterDir, port, password, watchdog);
+      int chosen = port > 0 ? port : freePort();
+      Process watchdog = launch(binDir, clusterDir, dataDir, chosen, serverOptions);
+      EmbeddedPostgres pg = new EmbeddedPostgres(clusterDir, chosen, password, watchdog);
       try {
         pg.awaitReady();
-        log.info("embedded PostgreSQL {} ready on 127.0.0.1:{} (data {})",
-            PostgresBinaries.VERSION, port, dataDir);
+        log.info("embedded PostgreSQL ready on 127.0.0.1:{} (data {})", chosen, dataDir);
         return pg;
       } catch (IOException e) {
         pg.close();
         last = e;
-        if (!e.getMessage().contains("could not bind")) {
+        if (port > 0 || !e.getMessage().contains("could not bind")) {
           break;  // only a lost race for the port is worth another try
         }
       }

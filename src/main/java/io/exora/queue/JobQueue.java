@@ -142,7 +142,7 @@ public final class JobQueue {
   public String fail(String workerId, Job job, String message, Map<String, Object> details,
       boolean retryable, Duration retryAfter) {
     return transactions.run(Caller.serviceRole(), null, h -> h.createQuery("""
-            select public.fail_job(:id, :worker, :attempt, :message, cast(:details as jsonb), :retryable, :retryAfter)""")
+            select public.fail_job(:id, :worker, :attempt, :message, cast(:details as jsonb), :retryable, cast(:retryAfter as numeric))""")
         .bind("id", job.id()).bind("worker", workerId).bind("attempt", job.attempt())
         .bind("message", message).bind("details", details == null ? null : write(details))
         .bind("retryable", retryable)
@@ -153,7 +153,7 @@ public final class JobQueue {
   /** Defers a held job without using a retry; false when it was no longer held. */
   public boolean reschedule(String workerId, Job job, Duration delay, String reason, boolean jitter) {
     return transactions.run(Caller.serviceRole(), null, h -> h.createQuery("""
-            select public.reschedule_job(:id, :delay, :reason, :jitter, :worker, :attempt)""")
+            select public.reschedule_job(:id, cast(:delay as numeric), :reason, :jitter, :worker, :attempt)""")
         .bind("id", job.id()).bind("delay", delay.toMillis() / 1000.0).bind("reason", reason)
         .bind("jitter", jitter).bind("worker", workerId).bind("attempt", job.attempt())
         .mapTo(Boolean.class).one());

@@ -50,6 +50,7 @@ public final class Worker implements AutoCloseable {
   private final BatchCompleter completer;
   private final Wakeups wakeups;
   private final Object signal = new Object();
+  private final Object maintenanceSignal = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private boolean woken;
   private volatile boolean claiming = true;
@@ -89,6 +90,7 @@ public final class Worker implements AutoCloseable {
     threads.add(Thread.ofPlatform().name("exora-heartbeat").daemon().start(this::heartbeats));
     threads.add(Thread.ofPlatform().name("exora-complete").daemon().start(completer));
     threads.add(Thread.ofPlatform().name("exora-wakeups").daemon().start(wakeups));
+    threads.add(Thread.ofPlatform().name("exora-prune").daemon().start(this::maintenance));
     log.info("worker {} started: lanes {}, handlers {}", config.workerId(), config.lanes(), handlers.keySet());
     return this;
   }
@@ -229,6 +231,26 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  private void maintenance() {
+    Pruner pruner = new Pruner(queue);
+    while (claiming) {
+      try {
+        pruner.runOnce();
+      } catch (RuntimeException e) {
+        log.warn("pruning failed, will retry: {}", e.getMessage());
+      }
+      synchronized (maintenanceSignal) {
+        try {
+          if (claiming) {
+            maintenanceSignal.wait(config.pruneInterval().toMillis());
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
   private void wake() {
     synchronized (signal) {
       woken = true;
@@ -260,6 +282,9 @@ public final class Worker implements AutoCloseable {
     }
     claiming = false;
     wake();
+    synchronized (maintenanceSignal) {
+      maintenanceSignal.notifyAll();
+    }
     long deadline = System.nanoTime() + config.shutdownDeadline().toNanos();
     while (running.values().stream().anyMatch(r -> r.thread == null || r.thread.isAlive())
         && System.nanoTime() < deadline) {

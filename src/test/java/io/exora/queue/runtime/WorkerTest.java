@@ -1,0 +1,173 @@
+package io.exora.queue.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.exora.queue.DeferJob;
+import io.exora.queue.JobHandler;
+import io.exora.queue.PermanentJobFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WorkerTest {
+
+  @Test
+  void severalWorkersDrainTenThousandJobsWithEachEffectWrittenExactlyOnce() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(24)) {
+      List<UUID> ids = f.enqueue(10_000);
+      assertThat(ids).doesNotHaveDuplicates().hasSize(10_000);
+      for (int i = 0; i < 3; i++) {
+        f.startWorker("cluster-" + i, 16, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
+      }
+      QueueFixture.await("all jobs completed", Duration.ofSeconds(120),
+          () -> f.count("select count(*) from job_queue where status = 'completed'") == 10_000);
+      assertThat(f.count("select count(*) from test_effects")).isEqualTo(10_000);
+      assertThat(f.count("select count(distinct job_id) from test_effects")).isEqualTo(10_000);
+      assertThat(f.count("select count(*) from job_queue where attempt <> 1")).isZero();
+      assertThat(f.count("select count(distinct worker_id) from job_queue")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void effectFreeJobsAreCompletedInBatches() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      f.enqueue(3_000);
+      f.startWorker("batcher", 64, Map.of("system_maintenance", ctx -> null));
+      QueueFixture.await("all jobs completed", Duration.ofSeconds(60),
+          () -> f.count("select count(*) from job_queue where status = 'completed'") == 3_000);
+      // Batched: far fewer distinct completion instants than jobs.
+      assertThat(f.count("select count(distinct completed_at) from job_queue")).isLessThan(1_000);
+    }
+  }
+
+  @Test
+  void aZombieCannotCompleteItsJobNorCommitItsEffects() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      CountDownLatch zombieStarted = new CountDownLatch(1);
+      CountDownLatch releaseZombie = new CountDownLatch(1);
+      JobHandler stuck = ctx -> {
+        zombieStarted.countDown();
+        // A stalled worker (GC pause, network partition) that wakes up after losing its job.
+        while (!releaseZombie.await(10, TimeUnit.MILLISECONDS)) {
+          Thread.onSpinWait();
+        }
+        return QueueFixture.effectWriter(Duration.ZERO).handle(ctx);
+      };
+      UUID job = f.enqueue(1).get(0);
+      Worker zombie = f.startWorker("zombie", 1, Map.of("system_maintenance", uninterruptible(stuck)));
+      assertThat(zombieStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      zombie.close();  // (see uninterruptible) stops heartbeats; the stuck handler keeps going
+      f.ownerJdbi.useHandle(h -> h.execute(
+          "update job_queue set status = 'processing', heartbeat_at = now() - interval '1 minute' where id = ?", job));
+
+      f.startWorker("rescuer", 1, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
+      QueueFixture.await("the rescuer completes the job", Duration.ofSeconds(20),
+          () -> f.count("select count(*) from job_queue where status = 'completed'") == 1);
+      releaseZombie.countDown();
+      Thread.sleep(500);
+
+      assertThat(f.count("select count(*) from test_effects")).isEqualTo(1);
+      assertThat(f.count("select attempt from test_effects")).isEqualTo(2);
+      assertThat(f.count("select attempt from job_queue")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void failuresRetryWithBackoffAndPermanentOnesDeadLetterAtOnce() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      UUID job = f.queue.enqueue(io.exora.queue.JobQueue.NewJob.of("system_maintenance", Map.of("kind", "flaky"))
+          .withMaxRetries(2));
+      UUID bad = f.queue.enqueue(io.exora.queue.JobQueue.NewJob.of("system_maintenance", Map.of("kind", "bad")));
+      f.startWorker("failing", 4, Map.of("system_maintenance", ctx -> {
+        if (ctx.job().payload().get("kind").asText().equals("bad")) {
+          throw new PermanentJobFailure("invalid_input", "this job can never succeed");
+        }
+        throw new IllegalStateException("transient trouble");
+      }));
+      QueueFixture.await("both dead-lettered", Duration.ofSeconds(30),
+          () -> f.count("select count(*) from job_queue where status = 'failed'") == 2);
+      assertThat(f.count("select retry_count from job_queue where id = '" + job + "'")).isEqualTo(2);
+      assertThat(f.count("select attempt from job_queue where id = '" + job + "'")).isEqualTo(3);
+      assertThat(f.count("select retry_count from job_queue where id = '" + bad + "'")).isZero();
+      String code = f.ownerJdbi.withHandle(h -> h.createQuery(
+          "select error_details ->> 'code' from job_queue where id = ?").bind(0, bad).mapTo(String.class).one());
+      assertThat(code).isEqualTo("invalid_input");
+    }
+  }
+
+  @Test
+  void deferringAJobUsesNoRetry() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      UUID job = f.enqueue(1).get(0);
+      f.startWorker("deferring", 1, Map.of("system_maintenance", ctx -> {
+        if (ctx.job().attempt() < 3) {
+          throw new DeferJob(Duration.ofMillis(100), "provider busy");
+        }
+        return null;
+      }));
+      QueueFixture.await("completed", Duration.ofSeconds(20),
+          () -> f.count("select count(*) from job_queue where status = 'completed'") == 1);
+      assertThat(f.count("select retry_count from job_queue where id = '" + job + "'")).isZero();
+      assertThat(f.count("select attempt from job_queue where id = '" + job + "'")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void shutdownReleasesUnfinishedJobsClaimableAtOnceWithoutUsingARetry() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      f.enqueue(3);
+      CountDownLatch started = new CountDownLatch(3);
+      Worker slow = f.startWorker("slow", 3, Map.of("system_maintenance", ctx -> {
+        started.countDown();
+        Thread.sleep(60_000);
+        return null;
+      }));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      long t0 = System.nanoTime();
+      slow.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+      assertThat(f.count("select count(*) from job_queue where status = 'deferred' and scheduled_at <= now() and retry_count = 0"))
+          .isEqualTo(3);
+      assertThat(f.count("select count(*) from job_workers where worker_id = 'slow' and stopped_at is not null")).isEqualTo(1);
+
+      f.startWorker("next", 3, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
+      QueueFixture.await("picked up again", Duration.ofSeconds(5),
+          () -> f.count("select count(*) from job_queue where status = 'completed'") == 3);
+    }
+  }
+
+  @Test
+  void anIdleWorkerIsWokenByTheEnqueueNotByItsPoll() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      CountDownLatch ran = new CountDownLatch(1);
+      var config = WorkerConfig.defaults("sleepy", Map.of("default", 1))
+          .withPollInterval(Duration.ofSeconds(30));
+      try (Worker w = new Worker(config, f.queue, f.transactions, Map.of("system_maintenance", ctx -> {
+        ran.countDown();
+        return null;
+      }), io.exora.db.TestPostgres.runtime(f.owner), new com.fasterxml.jackson.databind.ObjectMapper(),
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).start()) {
+        Thread.sleep(1_000);  // the worker has polled once and now waits up to 30 s
+        f.enqueue(1);
+        assertThat(ran.await(5, TimeUnit.SECONDS)).as("woken by NOTIFY long before the 30 s poll").isTrue();
+      }
+    }
+  }
+
+  /** Swallows interrupts, like code stuck in a call that ignores them. */
+  private static JobHandler uninterruptible(JobHandler inner) {
+    return ctx -> {
+      while (true) {
+        try {
+          return inner.handle(ctx);
+        } catch (InterruptedException e) {
+          // keep going: the zombie does not notice it lost the job
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,221 @@
+package io.exora.queue.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.exora.queue.sql.QueueDb.Claimed;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Defect 2 of the original: heartbeat_at held an expiry computed on the worker's clock, so the
+ * timeout could not be changed and clock skew decided who lost a job. Here heartbeat_at is the time
+ * of the last heartbeat on the database clock, and a held job is rescued when that time is older
+ * than worker.timeout_seconds, read when the claim runs.
+ *
+ * <p>No test sleeps: the database's view of a heartbeat's age is set directly.
+ */
+class Defect2HeartbeatTimeoutTest {
+  static QueueDb db;
+
+  @BeforeAll
+  static void open() {
+    db = QueueDb.create();
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    db.reset();
+  }
+
+  @Test
+  void theClaimStampsHeartbeatAtWithTheClaimTransactionsNow() {
+    db.enqueue("system_maintenance", "{\"n\":1}");
+    Map<String, Object> seen = db.service(h -> {
+      Claimed c = QueueDb.claim(h, "worker-a", 1).get(0);
+      return h.createQuery("""
+              select heartbeat_at = now() as heartbeat_is_now, started_at = now() as started_is_now
+                from public.job_queue where id = :id""")
+          .bind("id", c.jobId()).mapToMap().one();
+    });
+    assertThat(seen).containsEntry("heartbeat_is_now", true).containsEntry("started_is_now", true);
+  }
+
+  @Test
+  void eachHeartbeatStoresTheTimeOfThatHeartbeatNotAnExpiry() {
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    Claimed a = db.claimOne("worker-a");
+    db.ageHeartbeat(id, 45);
+
+    boolean single = db.service(h -> {
+      boolean held = h.createQuery("select public.update_job_heartbeat(:id, 'worker-a', :attempt)")
+          .bind("id", id).bind("attempt", a.attempt()).mapTo(Boolean.class).one();
+      boolean isNow = h.createQuery("select heartbeat_at = now() from public.job_queue where id = :id")
+          .bind("id", id).mapTo(Boolean.class).one();
+      return held && isNow;
+    });
+    assertThat(single).isTrue();
+
+    db.ageHeartbeat(id, 45);
+    boolean batch = db.service(h -> {
+      List<UUID> held = h.createQuery("select * from public.heartbeat_jobs('worker-a', :ids, :attempts)")
+          .bindArray("ids", UUID.class, id).bindArray("attempts", Integer.class, a.attempt())
+          .mapTo(UUID.class).list();
+      boolean isNow = h.createQuery("select heartbeat_at = now() from public.job_queue where id = :id")
+          .bind("id", id).mapTo(Boolean.class).one();
+      return held.equals(List.of(id)) && isNow;
+    });
+    assertThat(batch).isTrue();
+  }
+
+  @Test
+  void aJobWhoseHeartbeatIsOlderThanTheTimeoutIsRescuedWithBoundedJitter() {
+    db.setting("worker.rescue_jitter_seconds", "5");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    db.claimOne("worker-a");
+    db.ageHeartbeat(id, 61);
+
+    Map<String, Object> rescued = db.service(h -> {
+      List<Map<String, Object>> rows = h.createQuery("select * from public.rescue_stale_jobs()").mapToMap().list();
+      assertThat(rows).containsExactly(Map.of("job_id", id, "new_status", "retrying"));
+      return h.createQuery("""
+              select status, retry_count, heartbeat_at, last_error,
+                     extract(epoch from scheduled_at - now())::float8 as wait_seconds
+                from public.job_queue where id = :id""")
+          .bind("id", id).mapToMap().one();
+    });
+    assertThat(rescued).containsEntry("status", "retrying").containsEntry("retry_count", 1)
+        .containsEntry("heartbeat_at", null);
+    assertThat((String) rescued.get("last_error")).contains("worker-a").contains("attempt 1");
+    assertThat((Double) rescued.get("wait_seconds")).isBetween(0.0, 5.0);
+
+    // Once the jitter has passed (moved on the database clock), another worker claims it.
+    db.makeReady(id);
+    Claimed b = db.claimOne("worker-b");
+    assertThat(b.jobId()).isEqualTo(id);
+    assertThat(b.attempt()).isEqualTo(2);
+    assertThat(b.retryCount()).isEqualTo(1);
+    assertThat(db.column(id, "worker_id")).isEqualTo("worker-b");
+  }
+
+  @Test
+  void theRescueJitterIsSpreadOverZeroToTheConfiguredBound() {
+    db.setting("worker.rescue_jitter_seconds", "10");
+    db.enqueueBatch("[" + String.join(",", Collections.nCopies(100,
+        "{\"job_type\":\"system_maintenance\",\"job_payload\":{\"n\":1}}")) + "]");
+    assertThat(db.claim("worker-a", 100)).hasSize(100);
+    db.su("update public.job_queue set heartbeat_at = now() - interval '61 seconds'");
+
+    List<Double> waits = db.service(h -> {
+      assertThat(h.createQuery("select count(*) from public.rescue_stale_jobs(100)").mapTo(Integer.class).one())
+          .isEqualTo(100);
+      return h.createQuery("select extract(epoch from scheduled_at - now())::float8 from public.job_queue")
+          .mapTo(Double.class).list();
+    });
+    assertThat(waits).hasSize(100).allSatisfy(w -> assertThat(w).isBetween(0.0, 10.0));
+    assertThat(waits.stream().distinct().count()).isGreaterThan(90);
+    assertThat(waits.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).isLessThan(3.0);
+    assertThat(waits.stream().mapToDouble(Double::doubleValue).max().orElseThrow()).isGreaterThan(7.0);
+  }
+
+  @Test
+  void anotherWorkersClaimRescuesATimedOutJobAndTakesItOver() {
+    db.setting("worker.rescue_jitter_seconds", "0");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    assertThat(db.claimOne("worker-a").attempt()).isEqualTo(1);
+    db.ageHeartbeat(id, 61);
+
+    // claim_jobs_v3 rescues before it claims: no separate rescue daemon is needed.
+    Claimed b = db.claimOne("worker-b");
+    assertThat(b.jobId()).isEqualTo(id);
+    assertThat(b.attempt()).isEqualTo(2);
+    assertThat(b.retryCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aJobWhoseHeartbeatIsYoungerThanTheTimeoutIsNotRescued() {
+    db.setting("worker.rescue_jitter_seconds", "0");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    db.claimOne("worker-a");
+    db.ageHeartbeat(id, 59);
+    String before = db.snapshot(id);
+
+    assertThat(db.claim("worker-b", 10)).isEmpty();
+    int rescued = db.service(h -> h.createQuery("select count(*) from public.rescue_stale_jobs()")
+        .mapTo(Integer.class).one());
+    assertThat(rescued).isZero();
+    assertThat(db.snapshot(id)).isEqualTo(before);
+    assertThat(db.status(id)).isEqualTo("processing");
+    assertThat(db.column(id, "worker_id")).isEqualTo("worker-a");
+  }
+
+  @Test
+  void theTimeoutCountsFromTheLastHeartbeatNotFromTheClaim() {
+    db.setting("worker.rescue_jitter_seconds", "0");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    Claimed a = db.claimOne("worker-a");
+    // Claimed 10 minutes ago, last heartbeat 59 seconds ago: a long job, alive.
+    db.su("update public.job_queue set started_at = now() - interval '10 minutes', "
+        + "heartbeat_at = now() - interval '59 seconds' where id = ?", id);
+    assertThat(db.heartbeat(id, "worker-a", a.attempt())).isTrue();
+
+    assertThat(db.claim("worker-b", 10)).isEmpty();
+    assertThat(db.column(id, "worker_id")).isEqualTo("worker-a");
+    assertThat(db.status(id)).isEqualTo("processing");
+  }
+
+  @Test
+  void aTimedOutJobOnItsLastRetryIsDeadLettered() {
+    db.setting("worker.rescue_jitter_seconds", "0");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1,\"max_retries\":1}");
+    db.claimOne("worker-a");
+    db.ageHeartbeat(id, 61);
+    Claimed b = db.claimOne("worker-b");  // retry 1 of 1
+    assertThat(b.retryCount()).isEqualTo(1);
+    db.ageHeartbeat(id, 61);
+
+    Map<String, Object> dead = db.service(h -> {
+      assertThat(QueueDb.claim(h, "worker-c", 10)).isEmpty();
+      return h.createQuery("""
+              select status, retry_count, heartbeat_at, dead_letter_reason,
+                     dead_letter_at = now() as dead_lettered_now, completed_at = now() as finished_now
+                from public.job_queue where id = :id""")
+          .bind("id", id).mapToMap().one();
+    });
+    assertThat(dead).containsEntry("status", "failed").containsEntry("retry_count", 1)
+        .containsEntry("heartbeat_at", null)
+        .containsEntry("dead_lettered_now", true).containsEntry("finished_now", true);
+    assertThat((String) dead.get("dead_letter_reason")).isNotBlank().contains("heart");
+    assertThat(db.claim("worker-c", 10)).isEmpty();
+  }
+
+  @Test
+  void theTimeoutIsReadFromSystemConfigurationWhenTheClaimRuns() {
+    db.setting("worker.rescue_jitter_seconds", "0");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    db.claimOne("worker-a");
+    db.ageHeartbeat(id, 30);
+
+    assertThat(db.claim("worker-b", 1)).isEmpty();  // 30 s < 60 s
+
+    db.setting("worker.timeout_seconds", "20");
+    Claimed b = db.claimOne("worker-b");             // 30 s > 20 s
+    assertThat(b.jobId()).isEqualTo(id);
+    assertThat(b.attempt()).isEqualTo(2);
+
+    db.setting("worker.timeout_seconds", "300");
+    db.ageHeartbeat(id, 120);
+    assertThat(db.claim("worker-c", 1)).isEmpty();  // 120 s < 300 s
+    assertThat(db.column(id, "worker_id")).isEqualTo("worker-b");
+  }
+}
