@@ -77,9 +77,12 @@ create index job_queue_held_heartbeat on public.job_queue (heartbeat_at) where s
 -- At most one live job per (job_type, shell_file_id).
 create unique index job_queue_one_live_job_per_file on public.job_queue (job_type, shell_file_id)
   where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred');
--- Retention and operator listings.
+-- Retention, and the operators' list of dead letters. There is deliberately no index on status:
+-- every status change is a non-HOT update that writes an entry into each index whose predicate
+-- the new row meets, and one on (status, ...) would add a write to every claim and completion
+-- for listings that a scan of the small hot table answers.
 create index job_queue_finished on public.job_queue (completed_at) where completed_at is not null;
-create index job_queue_status on public.job_queue (status, created_at);
+create index job_queue_dead_letters on public.job_queue (dead_letter_at) where dead_letter_at is not null;
 create index job_queue_patient on public.job_queue (patient_id) where patient_id is not null;
 create index job_queue_shell_file on public.job_queue (shell_file_id) where shell_file_id is not null;
 

@@ -315,16 +315,27 @@ comment on function public.claim_next_job_v3(text, text[], text[]) is 'Claims on
 
 -- heartbeat_jobs: one statement for all of a worker's held jobs. Returns the ids it still holds;
 -- a job missing from the result was lost (rescued, cancelled) and its worker must stop it.
+--
+-- Locks its rows in id order, as complete_jobs does: a worker's heart-beater and its batch
+-- completer run at once on two connections over overlapping sets of rows, and locking them in
+-- join order let the two deadlock (40P01, seen in the queue benchmark).
 create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[])
   returns setof uuid
   language sql
   set search_path = ''
   as $$
+    with held as (
+      select q.id
+        from public.job_queue q
+        join unnest(p_job_ids, p_attempts) as h(id, attempt) on q.id = h.id and q.attempt = h.attempt
+       where q.worker_id = p_worker_id and q.status = 'processing'
+       order by q.id
+       for update of q
+    )
     update public.job_queue q
        set heartbeat_at = now(), updated_at = now()
-      from unnest(p_job_ids, p_attempts) as held(id, attempt)
-     where q.id = held.id and q.attempt = held.attempt and q.worker_id = p_worker_id
-       and q.status = 'processing'
+      from held
+     where q.id = held.id
     returning q.id
   $$;
 comment on function public.heartbeat_jobs(text, uuid[], integer[]) is
@@ -369,19 +380,28 @@ comment on function public.complete_job(uuid, text, jsonb, integer) is
   'Marks a held job completed; false (and no change) when the worker no longer holds it under that attempt.';
 
 -- complete_jobs: many completions in one statement (jobs whose handlers wrote no effects).
+-- Locks its rows in id order; see heartbeat_jobs.
 create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[],
                                      p_results jsonb[] default null)
   returns setof uuid
   language sql
   set search_path = ''
   as $$
+    with done as (
+      select q.id, d.result
+        from public.job_queue q
+        join unnest(p_job_ids, p_attempts,
+                    coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
+               as d(id, attempt, result) on q.id = d.id and q.attempt = d.attempt
+       where q.worker_id = p_worker_id and q.status = 'processing'
+       order by q.id
+       for update of q
+    )
     update public.job_queue q
        set status = 'completed', completed_at = now(), heartbeat_at = null, job_result = done.result,
            updated_at = now()
-      from unnest(p_job_ids, p_attempts, coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
-             as done(id, attempt, result)
-     where q.id = done.id and q.attempt = done.attempt and q.worker_id = p_worker_id
-       and q.status = 'processing'
+      from done
+     where q.id = done.id
     returning q.id
   $$;
 comment on function public.complete_jobs(text, uuid[], integer[], jsonb[]) is

@@ -84,11 +84,22 @@ public final class ErrorMapper {
       case "23505" -> new ApiError(409, "conflict", "a conflicting record already exists");
       case "23503" -> new ApiError(409, "conflict", "a referenced record does not exist or is still in use");
       case "P0002" -> ApiError.notFound("the referenced record");
-      case "23514", "23502", "22023", "22P02", "22007", "22008", "22001", "22003" ->
+      // 22023 is what Exora's own functions raise for a bad argument, with a message written
+      // for the caller; the others come from PostgreSQL and may quote internal names.
+      case "22023" -> ApiError.badRequest("invalid_input", serverMessage(e));
+      case "23514", "23502", "22P02", "22007", "22008", "22001", "22003" ->
           ApiError.badRequest("invalid_input", "the request contains a value that is not allowed");
       case "40001", "40P01" -> new ApiError(503, "retry", "a concurrent update conflicted; retry the request");
       default -> new ApiError(500, "internal_error", "internal error");
     };
+  }
+
+  private static String serverMessage(SQLException e) {
+    if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        && p.getServerErrorMessage().getMessage() != null) {
+      return p.getServerErrorMessage().getMessage();
+    }
+    return "the request contains a value that is not allowed";
   }
 
   private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

@@ -9,16 +9,28 @@ import io.exora.auth.PasswordHasher;
 import io.exora.auth.TokenIssuer;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import javax.sql.DataSource;
 
-/** The HTTP server: Javalin on virtual threads, with every route of the v1 API. */
+/**
+ * The HTTP server: Javalin on virtual threads. {@link #api} serves every route of the v1 API;
+ * {@link #operations} serves only health and metrics, for processes that run workers alone.
+ */
 public final class HttpApi implements AutoCloseable {
   private final Javalin app;
 
   public record Parts(Requests requests, PasswordHasher passwords, TokenIssuer tokens,
-      DataSource dataSource, long maxJsonBodyBytes) {}
+      DataSource dataSource, long maxJsonBodyBytes, PrometheusMeterRegistry metrics) {}
 
-  public HttpApi(Parts parts) {
+  public static HttpApi api(Parts parts) {
+    return new HttpApi(parts, true);
+  }
+
+  public static HttpApi operations(DataSource dataSource, PrometheusMeterRegistry metrics) {
+    return new HttpApi(new Parts(null, null, null, dataSource, 64 * 1024, metrics), false);
+  }
+
+  private HttpApi(Parts parts, boolean userRoutes) {
     ObjectMapper mapper = objectMapper();
     JsonBodies bodies = new JsonBodies(mapper, parts.maxJsonBodyBytes());
     this.app = Javalin.create(config -> {
@@ -37,8 +49,13 @@ public final class HttpApi implements AutoCloseable {
       config.routes.error(405, ctx -> ErrorMapper.respond(ctx,
           new ApiError(405, "method_not_allowed", "method not allowed")));
       new HealthRoutes(parts.dataSource()).register(config.routes);
-      new AuthRoutes(parts.requests(), bodies, parts.passwords(), parts.tokens()).register(config.routes);
-      new ProfileRoutes(parts.requests(), bodies).register(config.routes);
+      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(parts.metrics().scrape()));
+      if (userRoutes) {
+        new AuthRoutes(parts.requests(), bodies, parts.passwords(), parts.tokens()).register(config.routes);
+        new ProfileRoutes(parts.requests(), bodies).register(config.routes);
+        new AdminRoutes(parts.requests()).register(config.routes);
+      }
     });
   }
 

@@ -20,6 +20,8 @@ public final class Main {
       Commands:
         serve     start the HTTP API (127.0.0.1:8080 by default) on the configured database;
                   with no EXORA_DB_URL, an embedded PostgreSQL 17 under EXORA_DATA_DIR
+        worker    run only job workers (health and metrics on EXORA_PORT); start as many as
+                  you like, on any machine, against one EXORA_DB_URL
         migrate   apply the database migrations and exit
         test      (launcher only) run the whole test suite
         --help    this text
@@ -33,6 +35,10 @@ public final class Main {
         EXORA_DB_POOL_SIZE  connections in the pool (default 10)
         EXORA_ACCESS_TOKEN_TTL_SECONDS   lifetime of issued tokens (default 3600)
         EXORA_PASSWORD_HASH_COST         bcrypt cost (default 12)
+        EXORA_SERVE_WORKERS              serve also runs a worker (default true)
+        EXORA_WORKER_CONCURRENCY         jobs per lane at once (default 16)
+        EXORA_WORKER_LANES  lanes to work on (default all: fast_queue,standard_queue,
+                            ai_queue_simple,ai_queue_complex,default)
         EXORA_LOG_LEVEL     INFO by default
       """;
 
@@ -50,9 +56,9 @@ public final class Main {
           out.print(HELP);
           return 0;
         }
-        case "serve" -> {
+        case "serve", "worker" -> {
           ExoraConfig config = ExoraConfig.fromEnvironment(env);
-          Server server = Server.start(config);
+          Server server = Server.start(config, command.equals("serve") ? Server.Role.API : Server.Role.WORKER);
           Runtime.getRuntime().addShutdownHook(new Thread(server::close, "exora-shutdown"));
           server.awaitShutdown();
           return 0;

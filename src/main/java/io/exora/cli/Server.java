@@ -1,5 +1,7 @@
 package io.exora.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.exora.api.HttpApi;
 import io.exora.api.Requests;
 import io.exora.auth.JwtSecret;
@@ -10,56 +12,128 @@ import io.exora.config.ExoraConfig;
 import io.exora.db.Database;
 import io.exora.db.ProvisionedDatabase;
 import io.exora.db.RequestTransactions;
+import io.exora.queue.JobHandler;
+import io.exora.queue.JobQueue;
+import io.exora.queue.runtime.Pruner;
+import io.exora.queue.runtime.QueueDepthGauges;
+import io.exora.queue.runtime.QueueMaintenanceHandler;
+import io.exora.queue.runtime.Worker;
+import io.exora.queue.runtime.WorkerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code exora serve}, wired by hand: database, pool, auth, HTTP. Closing stops them in reverse
- * order: HTTP first (no new requests), then the pool, then the embedded database.
+ * One Exora process, wired by hand: database, pools, metrics, the job worker and HTTP.
+ * {@link Role#API} serves the whole API (and runs a worker unless EXORA_SERVE_WORKERS=false);
+ * {@link Role#WORKER} runs only the worker, with health and metrics over HTTP. Closing stops the
+ * parts in reverse: HTTP (no new requests), the worker (finish or release its jobs), the pools,
+ * then the embedded database.
  */
 public final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
+  /** How stale the queue-depth gauges may be when scraped. */
+  static final Duration DEPTH_MAX_AGE = Duration.ofSeconds(10);
+
+  public enum Role { API, WORKER }
 
   private final ProvisionedDatabase database;
-  private final Database pool;
+  private final Database apiPool;
+  private final Database workerPool;
+  private final Worker worker;
   private final HttpApi http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Server(ProvisionedDatabase database, Database pool, HttpApi http) {
+  private Server(ProvisionedDatabase database, Database apiPool, Database workerPool, Worker worker, HttpApi http) {
     this.database = database;
-    this.pool = pool;
+    this.apiPool = apiPool;
+    this.workerPool = workerPool;
+    this.worker = worker;
     this.http = http;
   }
 
-  public static Server start(ExoraConfig config) throws Exception {
-    log.info("starting Exora with {}", config.describe());
-    return start(config, ProvisionedDatabase.provision(config.dbUrl(), config.dataDir()));
+  public static Server start(ExoraConfig config, Role role) throws Exception {
+    log.info("starting Exora {} with {}", role.name().toLowerCase(java.util.Locale.ROOT), config.describe());
+    return start(config, ProvisionedDatabase.provision(config.dbUrl(), config.dataDir()), role);
   }
 
   /** Starts on a database that is already provisioned; the server closes it on stop. */
-  public static Server start(ExoraConfig config, ProvisionedDatabase database) throws Exception {
-    Database pool = null;
+  public static Server start(ExoraConfig config, ProvisionedDatabase database, Role role) throws Exception {
+    Database apiPool = null;
+    Database workerPool = null;
+    Worker worker = null;
     try {
-      pool = Database.open(database.runtime(), config.dbPoolSize(), "exora-api");
-      byte[] secret = JwtSecret.load(config.jwtSecret().orElse(null), config.dataDir());
-      InstantSource clock = InstantSource.system();
-      TokenVerifier verifier = new TokenVerifier(secret, config.jwksUrl().orElse(null), clock);
-      TokenIssuer issuer = new TokenIssuer(secret, "exora", config.accessTokenLifetime(), clock);
-      Requests requests = new Requests(verifier, new RequestTransactions(pool.jdbi()));
-      HttpApi http = new HttpApi(new HttpApi.Parts(requests, new PasswordHasher(config.passwordHashCost()),
-          issuer, pool.dataSource(), config.maxJsonBodyBytes()));
-      http.start(config.host(), config.port());
-      log.info("Exora listening on http://{}:{}", config.host(), http.port());
-      return new Server(database, pool, http);
-    } catch (Exception | Error e) {
-      if (pool != null) {
-        pool.close();
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      boolean runsWorker = role == Role.WORKER || config.workers().inServe();
+      if (runsWorker) {
+        workerPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-worker");
+        worker = startWorker(config, database, workerPool, metrics);
       }
+      HttpApi http;
+      if (role == Role.API) {
+        apiPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-api");
+        QueueDepthGauges.register(metrics, queue(apiPool), DEPTH_MAX_AGE);
+        http = HttpApi.api(apiParts(config, apiPool, metrics));
+      } else {
+        QueueDepthGauges.register(metrics, queue(workerPool), DEPTH_MAX_AGE);
+        http = HttpApi.operations(workerPool.dataSource(), metrics);
+      }
+      http.start(config.host(), config.port());
+      log.info("Exora {} listening on http://{}:{}", role.name().toLowerCase(java.util.Locale.ROOT),
+          config.host(), http.port());
+      return new Server(database, apiPool, workerPool, worker, http);
+    } catch (Exception | Error e) {
+      closeQuietly(worker);
+      closeQuietly(apiPool);
+      closeQuietly(workerPool);
       database.close();
       throw e;
     }
+  }
+
+  private static HttpApi.Parts apiParts(ExoraConfig config, Database pool, PrometheusMeterRegistry metrics) {
+    byte[] secret = JwtSecret.load(config.jwtSecret().orElse(null), config.dataDir());
+    InstantSource clock = InstantSource.system();
+    TokenVerifier verifier = new TokenVerifier(secret, config.jwksUrl().orElse(null), clock);
+    TokenIssuer issuer = new TokenIssuer(secret, "exora", config.accessTokenLifetime(), clock);
+    Requests requests = new Requests(verifier, new RequestTransactions(pool.jdbi()));
+    return new HttpApi.Parts(requests, new PasswordHasher(config.passwordHashCost()), issuer,
+        pool.dataSource(), config.maxJsonBodyBytes(), metrics);
+  }
+
+  private static Worker startWorker(ExoraConfig config, ProvisionedDatabase database, Database pool,
+      PrometheusMeterRegistry metrics) {
+    JobQueue queue = queue(pool);
+    Map<String, Integer> lanes = new LinkedHashMap<>();
+    config.workers().lanes().forEach(lane -> lanes.put(lane, config.workers().concurrency()));
+    WorkerConfig workerConfig = WorkerConfig.defaults(workerId(), lanes);
+    return new Worker(workerConfig, queue, new RequestTransactions(pool.jdbi()), handlers(queue),
+        database.runtime(), jsonMapper(), metrics).start();
+  }
+
+  /** Every job type this build can run, by type. */
+  static Map<String, JobHandler> handlers(JobQueue queue) {
+    return Map.of(QueueMaintenanceHandler.JOB_TYPE, new QueueMaintenanceHandler(new Pruner(queue)));
+  }
+
+  private static JobQueue queue(Database pool) {
+    return new JobQueue(new RequestTransactions(pool.jdbi()), jsonMapper());
+  }
+
+  private static ObjectMapper jsonMapper() {
+    return new ObjectMapper().registerModule(new JavaTimeModule());
+  }
+
+  /** Unique per process, readable in the worker registry: host, pid and a random suffix. */
+  static String workerId() {
+    return Worker.host() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   public int port() {
@@ -77,9 +151,22 @@ public final class Server implements AutoCloseable {
     }
     log.info("stopping Exora");
     http.close();
-    pool.close();
+    closeQuietly(worker);
+    closeQuietly(apiPool);
+    closeQuietly(workerPool);
     database.close();
     log.info("Exora stopped");
     stopped.countDown();
+  }
+
+  private static void closeQuietly(AutoCloseable part) {
+    if (part == null) {
+      return;
+    }
+    try {
+      part.close();
+    } catch (Exception e) {
+      log.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+    }
   }
 }

@@ -3,7 +3,9 @@ package io.exora.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,7 +23,25 @@ public record ExoraConfig(
     int dbPoolSize,
     Duration accessTokenLifetime,
     int passwordHashCost,
-    long maxJsonBodyBytes) {
+    long maxJsonBodyBytes,
+    Workers workers) {
+
+  /**
+   * The job workers of this process.
+   *
+   * @param inServe whether {@code exora serve} runs workers beside the API
+   * @param concurrency how many jobs of each lane run at once
+   * @param lanes the lanes this process works on
+   */
+  public record Workers(boolean inServe, int concurrency, List<String> lanes) {
+    public static final List<String> ALL_LANES =
+        List.of("fast_queue", "standard_queue", "ai_queue_simple", "ai_queue_complex", "default");
+    public static final int DEFAULT_CONCURRENCY = 16;
+
+    public Workers {
+      lanes = List.copyOf(lanes);
+    }
+  }
 
   public static final String DEFAULT_DATA_DIR = "./exora-data";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -45,14 +65,17 @@ public record ExoraConfig(
         Duration.ofSeconds(e.integer("EXORA_ACCESS_TOKEN_TTL_SECONDS",
             (int) DEFAULT_ACCESS_TOKEN_LIFETIME.toSeconds())),
         e.integer("EXORA_PASSWORD_HASH_COST", DEFAULT_PASSWORD_HASH_COST),
-        DEFAULT_MAX_JSON_BODY_BYTES);
+        DEFAULT_MAX_JSON_BODY_BYTES,
+        new Workers(e.bool("EXORA_SERVE_WORKERS", true),
+            e.integer("EXORA_WORKER_CONCURRENCY", Workers.DEFAULT_CONCURRENCY),
+            e.list("EXORA_WORKER_LANES", Workers.ALL_LANES)));
     config.validate();
     return config;
   }
 
   public ExoraConfig withPort(int newPort) {
     return new ExoraConfig(dbUrl, dataDir, host, newPort, jwtSecret, jwksUrl, dbPoolSize,
-        accessTokenLifetime, passwordHashCost, maxJsonBodyBytes);
+        accessTokenLifetime, passwordHashCost, maxJsonBodyBytes, workers);
   }
 
   public void validate() {
@@ -66,6 +89,10 @@ public record ExoraConfig(
         "EXORA_JWKS_URL must be an http(s) URL"));
     jwtSecret.ifPresent(s -> require(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
         "EXORA_JWT_SECRET must be at least 32 bytes (HS256 needs 256 bits)"));
+    require(workers.concurrency() >= 1 && workers.concurrency() <= 1000,
+        "EXORA_WORKER_CONCURRENCY must be between 1 and 1000");
+    require(!workers.lanes().isEmpty() && Workers.ALL_LANES.containsAll(workers.lanes()),
+        "EXORA_WORKER_LANES must be a comma-separated list of " + Workers.ALL_LANES);
   }
 
   /** The effective configuration with secrets masked, for the start-up log. */
@@ -79,6 +106,7 @@ public record ExoraConfig(
     out.put("dbPoolSize", dbPoolSize);
     out.put("accessTokenLifetime", accessTokenLifetime.toString());
     out.put("passwordHashCost", passwordHashCost);
+    out.put("workers", (workers.inServe() ? "in serve, " : "") + workers.concurrency() + " per lane on " + workers.lanes());
     return out;
   }
 
@@ -112,6 +140,23 @@ public record ExoraConfig(
       } catch (NumberFormatException ex) {
         throw new ConfigException(name + " must be a whole number, got '" + raw.get() + "'");
       }
+    }
+
+    boolean bool(String name, boolean fallback) {
+      Optional<String> raw = optional(name).map(v -> v.toLowerCase(java.util.Locale.ROOT));
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      return switch (raw.get()) {
+        case "true", "on", "yes", "1" -> true;
+        case "false", "off", "no", "0" -> false;
+        default -> throw new ConfigException(name + " must be true or false, got '" + raw.get() + "'");
+      };
+    }
+
+    List<String> list(String name, List<String> fallback) {
+      return optional(name).map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList())
+          .orElse(fallback);
     }
 
     static URI uri(String raw) {

@@ -87,8 +87,15 @@ public final class JobQueue {
         .bind("jobs", write(rows)).mapTo(UUID.class).list();
   }
 
+  /**
+   * Claims up to {@code limit} ready jobs. The claim commits without waiting for its WAL flush:
+   * if the server crashes before the flush, the claim is forgotten and the job is ready again,
+   * and any completion under the forgotten attempt is refused by fencing (a completion that is
+   * durable proves, by WAL order, that its claim is durable too). It saves one disk flush per
+   * claim, which is where a claim's time goes.
+   */
   public List<Job> claim(String workerId, int limit, Collection<String> types, Collection<String> lanes) {
-    return transactions.run(Caller.serviceRole(), null, h -> h.createQuery("""
+    return transactions.run(Caller.serviceRole(), null, h -> withoutWaitingForFlush(h).createQuery("""
             select * from public.claim_jobs_v3(:worker, :limit, :types, :lanes)""")
         .bind("worker", workerId).bind("limit", limit)
         .bindArray("types", String.class, types == null ? null : types.toArray(String[]::new))
@@ -107,7 +114,8 @@ public final class JobQueue {
     }
     UUID[] ids = held.stream().map(Job::id).toArray(UUID[]::new);
     Integer[] attempts = held.stream().map(Job::attempt).toArray(Integer[]::new);
-    return transactions.run(Caller.serviceRole(), null, h -> new HashSet<>(h.createQuery(
+    // A heartbeat lost in a crash only makes the job look older; no need to wait for the flush.
+    return transactions.run(Caller.serviceRole(), null, h -> new HashSet<>(withoutWaitingForFlush(h).createQuery(
             "select * from public.heartbeat_jobs(:worker, :ids, :attempts)")
         .bind("worker", workerId).bindArray("ids", UUID.class, (Object[]) ids)
         .bindArray("attempts", Integer.class, (Object[]) attempts)
@@ -217,5 +225,10 @@ public final class JobQueue {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("job payload in the database is not JSON", e);
     }
+  }
+
+  private static Handle withoutWaitingForFlush(Handle h) {
+    h.execute("set local synchronous_commit = off");
+    return h;
   }
 }

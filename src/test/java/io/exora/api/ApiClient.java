@@ -43,6 +43,11 @@ public final class ApiClient {
         .POST(HttpRequest.BodyPublishers.ofString(json(body))));
   }
 
+  /** For responses that are not JSON. */
+  public HttpClient http() {
+    return http;
+  }
+
   public Response send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

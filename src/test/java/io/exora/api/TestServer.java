@@ -38,7 +38,7 @@ public final class TestServer implements AutoCloseable {
           "EXORA_PASSWORD_HASH_COST", "4",
           "EXORA_DB_POOL_SIZE", "4"));
       Server server = Server.start(config,
-          ProvisionedDatabase.existing(owner, TestPostgres.runtime(owner)));
+          ProvisionedDatabase.existing(owner, TestPostgres.runtime(owner)), Server.Role.API);
       return new TestServer(server, owner);
     } catch (Exception e) {
       throw new IllegalStateException("could not start the test server", e);

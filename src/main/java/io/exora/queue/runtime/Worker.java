@@ -19,8 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -50,10 +52,12 @@ public final class Worker implements AutoCloseable {
   private final BatchCompleter completer;
   private final Wakeups wakeups;
   private final Object signal = new Object();
-  private final Object maintenanceSignal = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private boolean woken;
   private volatile boolean claiming = true;
+  /** Counted down when claiming stops (ends maintenance) and when held jobs are gone (ends heartbeats). */
+  private final CountDownLatch claimingStopped = new CountDownLatch(1);
+  private final CountDownLatch heldJobsGone = new CountDownLatch(1);
 
   /** One running attempt. {@code released}: handed back at shutdown; the handler must not fail it. */
   private static final class Running {
@@ -208,8 +212,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void heartbeats() {
-    while (claiming || !running.isEmpty()) {
-      sleep(config.heartbeatInterval());
+    while (!await(heldJobsGone, config.heartbeatInterval())) {
       try {
         List<Job> held = running.values().stream().filter(r -> !r.released).map(r -> r.job).toList();
         Set<UUID> stillHeld = queue.heartbeat(config.workerId(), held);
@@ -224,7 +227,6 @@ public final class Worker implements AutoCloseable {
           }
         }
         queue.registerWorker(config.workerId(), host(), config.lanes().keySet(), running.size(), false);
-        metrics.depth(queue.depth());
       } catch (RuntimeException e) {
         log.warn("heartbeat failed, will retry: {}", e.getMessage());
       }
@@ -233,21 +235,21 @@ public final class Worker implements AutoCloseable {
 
   private void maintenance() {
     Pruner pruner = new Pruner(queue);
-    while (claiming) {
+    do {
       try {
         pruner.runOnce();
       } catch (RuntimeException e) {
         log.warn("pruning failed, will retry: {}", e.getMessage());
       }
-      synchronized (maintenanceSignal) {
-        try {
-          if (claiming) {
-            maintenanceSignal.wait(config.pruneInterval().toMillis());
-          }
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
+    } while (!await(claimingStopped, config.pruneInterval()));
+  }
+
+  /** Waits for the latch or the timeout; true when the latch opened (or the thread was interrupted). */
+  private static boolean await(CountDownLatch latch, Duration timeout) {
+    try {
+      return latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      return true;
     }
   }
 
@@ -282,9 +284,7 @@ public final class Worker implements AutoCloseable {
     }
     claiming = false;
     wake();
-    synchronized (maintenanceSignal) {
-      maintenanceSignal.notifyAll();
-    }
+    claimingStopped.countDown();
     long deadline = System.nanoTime() + config.shutdownDeadline().toNanos();
     while (running.values().stream().anyMatch(r -> r.thread == null || r.thread.isAlive())
         && System.nanoTime() < deadline) {
@@ -303,6 +303,7 @@ public final class Worker implements AutoCloseable {
         }
       }
     }
+    heldJobsGone.countDown();
     completer.stop();
     wakeups.stop();
     jobThreads.shutdownNow();
@@ -321,7 +322,7 @@ public final class Worker implements AutoCloseable {
     log.info("worker {} stopped", config.workerId());
   }
 
-  static String host() {
+  public static String host() {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
