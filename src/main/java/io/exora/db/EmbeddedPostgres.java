@@ -44,9 +44,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Runs the server in the background and stops it when this JVM ($4) disappears or on TERM. */
+  /**
+   * Runs the server in the background and stops it when this JVM ($4) disappears or on TERM.
+   * Autovacuum looks at each database every 10 s instead of every minute: the job queue's churn
+   * leaves a minute's worth of dead rows behind otherwise (docs/benchmarks.md, "Queue, long run").
+   */
   private static final String WATCHDOG = """
-      "$1" -D "$2" -p "$3" -c listen_addresses=127.0.0.1 -c unix_socket_directories= $5 &
+      "$1" -D "$2" -p "$3" -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c autovacuum_naptime=10s $5 &
       pg=$!
       stop() { kill -INT "$pg" 2>/dev/null; wait "$pg"; exit 0; }
       trap stop TERM INT HUP
