@@ -104,7 +104,7 @@ public final class QueueLongRunBench {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     // Registered first, so the worker's claim timer is this one: percentiles over the last sample.
     Timer claims = Timer.builder("exora.queue.claim.latency").publishPercentiles(0.5, 0.99)
-        .distributionStatisticExpiry(Duration.ofSeconds(sampleSeconds)).distributionStatisticBufferLength(1)
+        .distributionStatisticExpiry(Duration.ofSeconds(sampleSeconds)).distributionStatisticBufferLength(3)
         .register(registry);
     List<Sample> samples = new ArrayList<>();
     try (Database pool = Database.open(runtime, 8, "longrun")) {

@@ -177,6 +177,15 @@ class RlsMatrixTest {
       DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
       """;
 
+  /** AI call records: read from read_only up; appended by the service role, never changed. */
+  private static final String AI_GENERATIONS = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT      1      0         1         1          1         0       0       0       0      0    denied    2
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      """;
+
   /** Flyway's bookkeeping: no API role at all (migrations run as the schema owner). */
   private static final String CLOSED = """
                 owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
@@ -266,6 +275,11 @@ class RlsMatrixTest {
       new TableUnderTest("patient_consents", CONSENTS,
           "insert into public.patient_consents (patient_id, consent_type, granted) values (:p, 'research', true)",
           "purpose = 'changed'"),
+      new TableUnderTest("ai_generations", AI_GENERATIONS,
+          "insert into public.ai_generations (profile_id, provider, model_requested, prompt_name, prompt_version, "
+              + "price_version, latency_ms, attempts, status, error_code) "
+              + "values (:p, 'openai', 'gpt-4o-mini', 'matrix', '1', '2026-11', 5, 1, 'failed', 'timeout')",
+          "latency_ms = 1"),
       new TableUnderTest("job_queue", SERVICE_ONLY_TWO_ROWS,
           "insert into public.job_queue (job_type, job_lane, job_name, job_payload, patient_id) "
               + "values ('report_generation', 'default', 'matrix', '{\"matrix\": true}', :p)",
@@ -396,6 +410,9 @@ class RlsMatrixTest {
           values (:O, :X, 'matrix.seeded');
         insert into public.job_queue (job_type, job_lane, job_name, job_payload, patient_id, shell_file_id)
           values ('shell_file_processing', 'standard_queue', 'Seed job', '{"seed": true}', :X, '%2$s');
+        insert into public.ai_generations (profile_id, shell_file_id, provider, model_requested, model_returned,
+                                           prompt_name, prompt_version, price_version, latency_ms, attempts, status)
+          values (:X, '%2$s', 'local', 'local', 'seed@1', 'seed', '1', '2026-11', 3, 1, 'succeeded');
         insert into public.job_queue_archive (id, job_type, job_lane, job_name, job_payload, status,
                                               completed_at, patient_id)
           values (gen_random_uuid(), 'report_generation', 'default', 'Seed job', '{"seed": true}',
