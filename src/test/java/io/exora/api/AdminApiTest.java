@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The operator endpoints: who may call them, what they show, and retrying a dead letter. */
 class AdminApiTest {
+  private static final java.util.regex.Pattern PENDING_IN_DEFAULT =
+      java.util.regex.Pattern.compile("exora_queue_depth\\{lane=\"default\",status=\"pending\"} [1-9]");
   private static TestServer server;
   private static ApiClient api;
   private static Jdbi owner;
@@ -136,12 +138,22 @@ class AdminApiTest {
     owner.useHandle(h -> h.execute("""
         insert into public.job_queue (job_type, job_lane, job_name, job_payload)
         values ('report_generation', 'default', 'waiting', '{"n":1}')"""));
-    var metrics = api.http().send(api.builder("/metrics", null).GET().build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertThat(metrics.statusCode()).isEqualTo(200);
-    String text = metrics.body();
-    assertThat(text).contains("# TYPE exora_queue_depth gauge");
-    assertThat(text).containsPattern("exora_queue_depth\\{lane=\"default\",status=\"pending\"} [1-9]");
+    // The depth gauges count at most every 10 s, so an earlier scrape may still be current.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    String text;
+    do {
+      var metrics = api.http().send(api.builder("/metrics", null).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      text = metrics.body();
+      assertThat(text).contains("# TYPE exora_queue_depth gauge");
+    } while (!PENDING_IN_DEFAULT.matcher(text).find() && System.nanoTime() < deadline && sleep(500));
+    assertThat(text).containsPattern(PENDING_IN_DEFAULT);
+  }
+
+  private static boolean sleep(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return true;
   }
 
   /** A job that used its retries: failed, with a dead-letter time and reason. */
