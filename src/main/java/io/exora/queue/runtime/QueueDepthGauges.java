@@ -37,6 +37,7 @@ public final class QueueDepthGauges {
       for (String status : STATUSES) {
         Gauge.builder("exora.queue.depth", gauges, g -> g.depth(lane, status))
             .description("jobs in job_queue by lane and status").tags("lane", lane, "status", status)
+            .strongReference(true)  // nothing else holds the gauges object; a weak reference reads NaN after a GC
             .register(registry);
       }
     }
