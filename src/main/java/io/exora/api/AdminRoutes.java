@@ -14,6 +14,7 @@ import java.util.UUID;
  */
 final class AdminRoutes {
   static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 500;
   private final Requests requests;
 
   AdminRoutes(Requests requests) {
@@ -29,7 +30,7 @@ final class AdminRoutes {
   private void listJobs(Context ctx) {
     requests.claims(ctx);
     String status = ctx.queryParam("status");
-    int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
+    int limit = QueryParams.intInRange(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Instant before = instantParam(ctx, "before");
     var jobs = requests.asCaller(ctx, h -> QueueOperators.listJobs(h, blankToNull(status), limit, before));
     ctx.json(Map.of("jobs", jobs));
@@ -51,18 +52,6 @@ final class AdminRoutes {
   private void listWorkers(Context ctx) {
     requests.claims(ctx);
     ctx.json(Map.of("workers", requests.asCaller(ctx, QueueOperators::listWorkers)));
-  }
-
-  private static int intParam(Context ctx, String name, int fallback) {
-    String value = ctx.queryParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest("invalid_input", name + " must be an integer");
-    }
   }
 
   private static Instant instantParam(Context ctx, String name) {

@@ -2,6 +2,7 @@ package io.exora.api;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.exora.auth.AuthException;
+import io.exora.documents.UploadRejected;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,15 @@ public final class ErrorMapper {
   static ApiError translate(Throwable e) {
     if (e instanceof ApiError api) {
       return api;
+    }
+    if (e instanceof UploadRejected rejected) {
+      return switch (rejected.reason()) {
+        case EMPTY -> ApiError.badRequest("empty_file", rejected.getMessage());
+        case MALFORMED -> ApiError.badRequest("invalid_upload", rejected.getMessage());
+        case TOO_LARGE -> new ApiError(413, "file_too_large", rejected.getMessage());
+        case UNSUPPORTED_TYPE -> new ApiError(415, "unsupported_media_type", rejected.getMessage());
+        case IDEMPOTENCY_CONFLICT -> new ApiError(409, "idempotency_conflict", rejected.getMessage());
+      };
     }
     if (e instanceof AuthException auth) {
       return new ApiError(authStatus(auth.code()), auth.code(), auth.getMessage());

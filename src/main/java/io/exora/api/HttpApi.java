@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.exora.auth.PasswordHasher;
 import io.exora.auth.TokenIssuer;
+import io.exora.documents.Uploads;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,14 +21,14 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
 
   public record Parts(Requests requests, PasswordHasher passwords, TokenIssuer tokens,
-      DataSource dataSource, long maxJsonBodyBytes, PrometheusMeterRegistry metrics) {}
+      DataSource dataSource, long maxJsonBodyBytes, PrometheusMeterRegistry metrics, Uploads uploads) {}
 
   public static HttpApi api(Parts parts) {
     return new HttpApi(parts, true);
   }
 
   public static HttpApi operations(DataSource dataSource, PrometheusMeterRegistry metrics) {
-    return new HttpApi(new Parts(null, null, null, dataSource, 64 * 1024, metrics), false);
+    return new HttpApi(new Parts(null, null, null, dataSource, 64 * 1024, metrics, null), false);
   }
 
   private HttpApi(Parts parts, boolean userRoutes) {
@@ -55,6 +56,8 @@ public final class HttpApi implements AutoCloseable {
         new AuthRoutes(parts.requests(), bodies, parts.passwords(), parts.tokens()).register(config.routes);
         new ProfileRoutes(parts.requests(), bodies).register(config.routes);
         new AdminRoutes(parts.requests()).register(config.routes);
+        new ShellFileRoutes(parts.requests(), parts.uploads()).register(config.routes);
+        new ClinicalEventRoutes(parts.requests(), bodies).register(config.routes);
       }
     });
   }

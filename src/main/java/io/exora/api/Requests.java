@@ -47,9 +47,13 @@ public final class Requests {
 
   /** Database work as the request's caller, under RLS. */
   public <T> T asCaller(Context ctx, HandleCallback<T, RuntimeException> work) {
+    return transactions.run(caller(ctx), CorrelationIds.of(ctx), work);
+  }
+
+  /** The request's caller, for services that open their own request transactions. */
+  public Caller caller(Context ctx) {
     Claims claims = claims(ctx);
-    return transactions.run(new Caller(DbRole.fromClaim(claims.role()), claims.toJson()),
-        CorrelationIds.of(ctx), work);
+    return new Caller(DbRole.fromClaim(claims.role()), claims.toJson());
   }
 
   /** Database work that no user could do for themselves yet (sign-up, sign-in). */

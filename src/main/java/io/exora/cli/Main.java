@@ -18,6 +18,10 @@ public final class Main {
       Usage: ./exora <command>
 
       Commands:
+        demo      serve (as below), then sign in a demo account, upload the sample documents
+                  (a lab report PDF, a scanned lab report, a discharge summary, a C-CDA and a
+                  FHIR bundle), wait for processing and print what was extracted; keeps serving
+                  until Ctrl-C (--exit: stop after printing)
         serve     start the HTTP API (127.0.0.1:8080 by default) on the configured database;
                   with no EXORA_DB_URL, an embedded PostgreSQL 17 under EXORA_DATA_DIR
         worker    run only job workers (health and metrics on EXORA_PORT); start as many as
@@ -60,6 +64,20 @@ public final class Main {
           ExoraConfig config = ExoraConfig.fromEnvironment(env);
           Server server = Server.start(config, command.equals("serve") ? Server.Role.API : Server.Role.WORKER);
           Runtime.getRuntime().addShutdownHook(new Thread(server::close, "exora-shutdown"));
+          server.awaitShutdown();
+          return 0;
+        }
+        case "demo" -> {
+          ExoraConfig config = ExoraConfig.fromEnvironment(env);
+          Server server = Server.start(config, Server.Role.API);
+          Runtime.getRuntime().addShutdownHook(new Thread(server::close, "exora-shutdown"));
+          String base = "http://" + config.host() + ":" + server.port();
+          int failed = new Demo(new ExoraClient(base), config.dataDir(), out).run();
+          if (args.length > 1 && "--exit".equals(args[1])) {
+            server.close();
+            return failed == 0 ? 0 : 1;
+          }
+          out.println("\nExora is serving at " + base + " (Ctrl-C to stop).");
           server.awaitShutdown();
           return 0;
         }

@@ -12,6 +12,14 @@ import io.exora.config.ExoraConfig;
 import io.exora.db.Database;
 import io.exora.db.ProvisionedDatabase;
 import io.exora.db.RequestTransactions;
+import io.exora.ai.SignalListener;
+import io.exora.documents.Uploads;
+import io.exora.documents.storage.ObjectStorage;
+import io.exora.documents.storage.OrphanSweeper;
+import io.exora.documents.storage.OrphanSweeperConfig;
+import io.exora.documents.storage.StoredObjectReferences;
+import io.exora.pipeline.Pipeline;
+import io.exora.pipeline.ShellFileProcessor;
 import io.exora.queue.JobHandler;
 import io.exora.queue.JobQueue;
 import io.exora.queue.runtime.Pruner;
@@ -45,17 +53,22 @@ public final class Server implements AutoCloseable {
   public enum Role { API, WORKER }
 
   private final ProvisionedDatabase database;
+  private final ObjectStorage storage;
   private final Database apiPool;
   private final Database workerPool;
   private final Worker worker;
+  private final OrphanSweeper sweeper;
   private final HttpApi http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Server(ProvisionedDatabase database, Database apiPool, Database workerPool, Worker worker, HttpApi http) {
+  private Server(ProvisionedDatabase database, ObjectStorage storage, Database apiPool, Database workerPool,
+      Worker worker, OrphanSweeper sweeper, HttpApi http) {
     this.database = database;
+    this.storage = storage;
     this.apiPool = apiPool;
     this.workerPool = workerPool;
     this.worker = worker;
+    this.sweeper = sweeper;
     this.http = http;
   }
 
@@ -66,21 +79,26 @@ public final class Server implements AutoCloseable {
 
   /** Starts on a database that is already provisioned; the server closes it on stop. */
   public static Server start(ExoraConfig config, ProvisionedDatabase database, Role role) throws Exception {
+    ObjectStorage storage = null;
     Database apiPool = null;
     Database workerPool = null;
     Worker worker = null;
+    OrphanSweeper sweeper = null;
     try {
+      storage = config.storage().open();
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       boolean runsWorker = role == Role.WORKER || config.workers().inServe();
       if (runsWorker) {
         workerPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-worker");
-        worker = startWorker(config, database, workerPool, metrics);
+        worker = startWorker(config, database, workerPool, storage, metrics);
+        sweeper = new OrphanSweeper(storage, new StoredObjectReferences(new RequestTransactions(workerPool.jdbi())),
+            OrphanSweeperConfig.defaults(), InstantSource.system()).start();
       }
       HttpApi http;
       if (role == Role.API) {
         apiPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-api");
         QueueDepthGauges.register(metrics, queue(apiPool), DEPTH_MAX_AGE);
-        http = HttpApi.api(apiParts(config, apiPool, metrics));
+        http = HttpApi.api(apiParts(config, apiPool, storage, metrics));
       } else {
         QueueDepthGauges.register(metrics, queue(workerPool), DEPTH_MAX_AGE);
         http = HttpApi.operations(workerPool.dataSource(), metrics);
@@ -88,39 +106,41 @@ public final class Server implements AutoCloseable {
       http.start(config.host(), config.port());
       log.info("Exora {} listening on http://{}:{}", role.name().toLowerCase(java.util.Locale.ROOT),
           config.host(), http.port());
-      return new Server(database, apiPool, workerPool, worker, http);
+      return new Server(database, storage, apiPool, workerPool, worker, sweeper, http);
     } catch (Exception | Error e) {
+      closeQuietly(sweeper);
       closeQuietly(worker);
       closeQuietly(apiPool);
       closeQuietly(workerPool);
+      closeQuietly(storage);
       database.close();
       throw e;
     }
   }
 
-  private static HttpApi.Parts apiParts(ExoraConfig config, Database pool, PrometheusMeterRegistry metrics) {
+  private static HttpApi.Parts apiParts(ExoraConfig config, Database pool, ObjectStorage storage,
+      PrometheusMeterRegistry metrics) {
     byte[] secret = JwtSecret.load(config.jwtSecret().orElse(null), config.dataDir());
     InstantSource clock = InstantSource.system();
     TokenVerifier verifier = new TokenVerifier(secret, config.jwksUrl().orElse(null), clock);
     TokenIssuer issuer = new TokenIssuer(secret, "exora", config.accessTokenLifetime(), clock);
-    Requests requests = new Requests(verifier, new RequestTransactions(pool.jdbi()));
+    RequestTransactions transactions = new RequestTransactions(pool.jdbi());
+    Requests requests = new Requests(verifier, transactions);
     return new HttpApi.Parts(requests, new PasswordHasher(config.passwordHashCost()), issuer,
-        pool.dataSource(), config.maxJsonBodyBytes(), metrics);
+        pool.dataSource(), config.maxJsonBodyBytes(), metrics, new Uploads(storage, transactions));
   }
 
   private static Worker startWorker(ExoraConfig config, ProvisionedDatabase database, Database pool,
-      PrometheusMeterRegistry metrics) {
+      ObjectStorage storage, PrometheusMeterRegistry metrics) {
     JobQueue queue = queue(pool);
+    RequestTransactions transactions = new RequestTransactions(pool.jdbi());
     Map<String, Integer> lanes = new LinkedHashMap<>();
     config.workers().lanes().forEach(lane -> lanes.put(lane, config.workers().concurrency()));
     WorkerConfig workerConfig = WorkerConfig.defaults(workerId(), lanes);
-    return new Worker(workerConfig, queue, new RequestTransactions(pool.jdbi()), handlers(queue),
-        database.runtime(), jsonMapper(), metrics).start();
-  }
-
-  /** Every job type this build can run, by type. */
-  static Map<String, JobHandler> handlers(JobQueue queue) {
-    return Map.of(QueueMaintenanceHandler.JOB_TYPE, new QueueMaintenanceHandler(new Pruner(queue)));
+    Map<String, JobHandler> handlers = Map.of(
+        QueueMaintenanceHandler.JOB_TYPE, new QueueMaintenanceHandler(new Pruner(queue)),
+        ShellFileProcessor.JOB_TYPE, Pipeline.processor(transactions, storage, config.ai(), SignalListener.NONE));
+    return new Worker(workerConfig, queue, transactions, handlers, database.runtime(), jsonMapper(), metrics).start();
   }
 
   private static JobQueue queue(Database pool) {
@@ -151,9 +171,11 @@ public final class Server implements AutoCloseable {
     }
     log.info("stopping Exora");
     http.close();
+    closeQuietly(sweeper);
     closeQuietly(worker);
     closeQuietly(apiPool);
     closeQuietly(workerPool);
+    closeQuietly(storage);
     database.close();
     log.info("Exora stopped");
     stopped.countDown();

@@ -1,5 +1,7 @@
 package io.exora.config;
 
+import io.exora.ai.AiConfig;
+import io.exora.documents.storage.StorageConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,9 @@ public record ExoraConfig(
     Duration accessTokenLifetime,
     int passwordHashCost,
     long maxJsonBodyBytes,
-    Workers workers) {
+    Workers workers,
+    StorageConfig storage,
+    AiConfig ai) {
 
   /**
    * The job workers of this process.
@@ -54,9 +58,16 @@ public record ExoraConfig(
 
   public static ExoraConfig fromEnvironment(Map<String, String> env) {
     Env e = new Env(env);
+    Path dataDir = Path.of(e.string("EXORA_DATA_DIR", DEFAULT_DATA_DIR)).toAbsolutePath().normalize();
+    StorageConfig storage;
+    try {
+      storage = StorageConfig.parse(env.get("EXORA_STORAGE"), dataDir, env);
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException(ex.getMessage());
+    }
     ExoraConfig config = new ExoraConfig(
         e.optional("EXORA_DB_URL"),
-        Path.of(e.string("EXORA_DATA_DIR", DEFAULT_DATA_DIR)).toAbsolutePath().normalize(),
+        dataDir,
         e.string("EXORA_HOST", DEFAULT_HOST),
         e.integer("EXORA_PORT", DEFAULT_PORT),
         e.optional("EXORA_JWT_SECRET"),
@@ -68,14 +79,16 @@ public record ExoraConfig(
         DEFAULT_MAX_JSON_BODY_BYTES,
         new Workers(e.bool("EXORA_SERVE_WORKERS", true),
             e.integer("EXORA_WORKER_CONCURRENCY", Workers.DEFAULT_CONCURRENCY),
-            e.list("EXORA_WORKER_LANES", Workers.ALL_LANES)));
+            e.list("EXORA_WORKER_LANES", Workers.ALL_LANES)),
+        storage,
+        AiConfig.fromEnvironment(env));
     config.validate();
     return config;
   }
 
   public ExoraConfig withPort(int newPort) {
     return new ExoraConfig(dbUrl, dataDir, host, newPort, jwtSecret, jwksUrl, dbPoolSize,
-        accessTokenLifetime, passwordHashCost, maxJsonBodyBytes, workers);
+        accessTokenLifetime, passwordHashCost, maxJsonBodyBytes, workers, storage, ai);
   }
 
   public void validate() {
@@ -106,6 +119,8 @@ public record ExoraConfig(
     out.put("dbPoolSize", dbPoolSize);
     out.put("accessTokenLifetime", accessTokenLifetime.toString());
     out.put("passwordHashCost", passwordHashCost);
+    out.put("storage", storage.toString());
+    out.put("ai", ai.describe());
     out.put("workers", (workers.inServe() ? "in serve, " : "") + workers.concurrency() + " per lane on " + workers.lanes());
     return out;
   }

@@ -2,6 +2,7 @@ package io.exora.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -12,12 +13,16 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 
 /** The connection pool and the JDBI handle factory over it. */
 public final class Database implements AutoCloseable {
+  /** How long a caller waits for a connection before the request fails (503). */
+  static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
   private final HikariDataSource pool;
+  private final DataSource gated;
   private final Jdbi jdbi;
 
-  private Database(HikariDataSource pool) {
+  private Database(HikariDataSource pool, int size) {
     this.pool = pool;
-    this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+    this.gated = new GatedDataSource(pool, size, CONNECTION_TIMEOUT);
+    this.jdbi = Jdbi.create(gated).installPlugin(new PostgresPlugin());
     // Rows map onto records by their canonical constructor (snake_case columns to camelCase).
     jdbi.registerRowMapper((RowMapperFactory) (type, config) -> {
       Class<?> raw = GenericTypes.getErasedType(type);
@@ -38,11 +43,11 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(Math.min(2, poolSize));
     // Fail fast when the database is unreachable; callers map it to 503.
-    config.setConnectionTimeout(5_000);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
     config.setInitializationFailTimeout(-1);
     config.addDataSourceProperty("ApplicationName", "exora");
     config.addDataSourceProperty("tcpKeepAlive", "true");
-    return new Database(new HikariDataSource(config));
+    return new Database(new HikariDataSource(config), poolSize);
   }
 
   public Jdbi jdbi() {
@@ -50,7 +55,7 @@ public final class Database implements AutoCloseable {
   }
 
   public DataSource dataSource() {
-    return pool;
+    return gated;
   }
 
   @Override

@@ -6,6 +6,9 @@ import org.jdbi.v3.core.Handle;
 public interface JobContext {
   Job job();
 
+  /** The worker running this attempt: with job id and attempt, it fences writes outside the queue. */
+  String workerId();
+
   /**
    * The attempt's transaction, as the service role. The job's completion is written in it and it
    * commits after the handler returns; it is rolled back if the handler throws or the job was lost.

@@ -1,17 +1,11 @@
 package io.exora.queue;
 
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import io.exora.db.JsonRows;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The operators' calls (V072__queue_operators.sql), run in the caller's transaction as the
@@ -27,7 +21,7 @@ public final class QueueOperators {
   public static List<Map<String, Object>> listJobs(Handle h, String status, int limit, Instant before) {
     return h.createQuery("select * from public.operator_list_jobs(:status, :limit, :before)")
         .bind("status", status).bind("limit", limit).bind("before", before)
-        .map(QueueOperators::row).list();
+        .map(JsonRows::map).list();
   }
 
   public static RetryOutcome retry(Handle h, UUID jobId) {
@@ -37,22 +31,6 @@ public final class QueueOperators {
   }
 
   public static List<Map<String, Object>> listWorkers(Handle h) {
-    return h.createQuery("select * from public.operator_list_workers()").map(QueueOperators::row).list();
-  }
-
-  /** A row as column -> value, with timestamps as instants and arrays as lists, ready for JSON. */
-  private static Map<String, Object> row(ResultSet rs, StatementContext ctx) throws SQLException {
-    ResultSetMetaData meta = rs.getMetaData();
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (int i = 1; i <= meta.getColumnCount(); i++) {
-      Object value = rs.getObject(i);
-      if (value instanceof Timestamp t) {
-        value = t.toInstant();
-      } else if (value instanceof Array a) {
-        value = List.of((Object[]) a.getArray());
-      }
-      row.put(meta.getColumnLabel(i), value);
-    }
-    return row;
+    return h.createQuery("select * from public.operator_list_workers()").map(JsonRows::map).list();
   }
 }

@@ -43,6 +43,11 @@ public final class ApiClient {
         .POST(HttpRequest.BodyPublishers.ofString(json(body))));
   }
 
+  public Response patch(String path, String token, Object body) {
+    return send(builder(path, token).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body))));
+  }
+
   /** For responses that are not JSON. */
   public HttpClient http() {
     return http;

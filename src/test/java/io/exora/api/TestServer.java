@@ -19,9 +19,11 @@ public final class TestServer implements AutoCloseable {
   public final Server server;
   public final ApiClient client;
   public final ConnectionSettings owner;
+  public final Path dataDir;
   public final byte[] jwtSecret = JWT_SECRET.getBytes(StandardCharsets.UTF_8);
 
-  private TestServer(Server server, ConnectionSettings owner) {
+  private TestServer(Server server, ConnectionSettings owner, Path dataDir) {
+    this.dataDir = dataDir;
     this.server = server;
     this.owner = owner;
     this.client = new ApiClient(server.port());
@@ -39,7 +41,7 @@ public final class TestServer implements AutoCloseable {
           "EXORA_DB_POOL_SIZE", "4"));
       Server server = Server.start(config,
           ProvisionedDatabase.existing(owner, TestPostgres.runtime(owner)), Server.Role.API);
-      return new TestServer(server, owner);
+      return new TestServer(server, owner, dataDir);
     } catch (Exception e) {
       throw new IllegalStateException("could not start the test server", e);
     }

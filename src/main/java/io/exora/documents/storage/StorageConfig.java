@@ -109,7 +109,7 @@ public sealed interface StorageConfig {
    *
    * @throws IllegalArgumentException for any other form, or for S3 settings with file storage
    */
-  static StorageConfig parse(String uri, Path dataDir, Map<String, String> env) {
+  public static StorageConfig parse(String uri, Path dataDir, Map<String, String> env) {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(env, "env");
     String value = uri == null ? "" : uri.strip();

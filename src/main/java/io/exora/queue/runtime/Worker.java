@@ -355,6 +355,11 @@ public final class Worker implements AutoCloseable {
     }
 
     @Override
+    public String workerId() {
+      return config.workerId();
+    }
+
+    @Override
     public Handle transaction() {
       if (tx == null) {
         tx = transactions.open(Caller.serviceRole(), "job:" + job.id());

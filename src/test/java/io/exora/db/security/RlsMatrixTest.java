@@ -186,6 +186,15 @@ class RlsMatrixTest {
       DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
       """;
 
+  /** Review feedback: read from read_only up; added by medical-data editors as themselves; history, never changed. */
+  private static final String REVIEWS = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT      1      0         1         1          1         0       0       0       0      0    denied    2
+      INSERT      1    denied    denied      1        denied    denied  denied  denied  denied denied denied    1
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
+      """;
+
   /** Flyway's bookkeeping: no API role at all (migrations run as the schema owner). */
   private static final String CLOSED = """
                 owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
@@ -272,6 +281,10 @@ class RlsMatrixTest {
           "insert into public.patient_immunizations (event_id, patient_id, vaccine_name) "
               + "values (:event, :p, 'Matrix vaccine')",
           "site = 'left arm'"),
+      new TableUnderTest("clinical_event_reviews", REVIEWS,
+          "insert into public.clinical_event_reviews (event_id, patient_id, reviewed_by, action) "
+              + "values (:event, :p, coalesce((select auth.uid()), '" + id("matrix owner") + "'), 'confirmed')",
+          "note = 'changed'"),
       new TableUnderTest("patient_consents", CONSENTS,
           "insert into public.patient_consents (patient_id, consent_type, granted) values (:p, 'research', true)",
           "purpose = 'changed'"),
@@ -406,6 +419,8 @@ class RlsMatrixTest {
           values ('%1$s', :X, 'Seed vaccine');
         insert into public.patient_consents (patient_id, consent_type, granted)
           values (:X, 'ai_processing', true);
+        insert into public.clinical_event_reviews (event_id, patient_id, reviewed_by, action)
+          values ('%1$s', :X, :O, 'confirmed');
         insert into public.user_events (user_id, profile_id, event_type)
           values (:O, :X, 'matrix.seeded');
         insert into public.job_queue (job_type, job_lane, job_name, job_payload, patient_id, shell_file_id)
