@@ -123,7 +123,7 @@ grant all on table public.job_workers to service_role;
 
 insert into public.system_configuration (config_key, config_value, description) values
   ('worker.timeout_seconds', '60', 'A held job whose last heartbeat is older than this is rescued.'),
-  ('worker.rescue_jitter_seconds', '2', 'A rescued job becomes claimable after 0..this many seconds.'),
+  ('worker.rescue_jitter_seconds', '2', 'A held job is rescued between worker.timeout_seconds and this many seconds more after its last heartbeat.'),
   ('worker.retry_base_seconds', '2', 'Backoff base: a retry waits random(0, min(cap, base * 2^retry_count)).'),
   ('worker.retry_max_seconds', '3600', 'Backoff cap.'),
   ('queue.retention_hot_seconds', '3600', 'Finished jobs older than this leave job_queue for job_queue_archive.'),

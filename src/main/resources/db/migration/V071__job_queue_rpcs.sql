@@ -165,7 +165,10 @@ begin
          coalesce(i.job ->> 'job_name', i.job ->> 'job_type'),
          i.job -> 'job_payload',
          coalesce((i.job ->> 'priority')::integer, 5),
-         greatest(coalesce((i.job ->> 'scheduled_at')::timestamptz, now()), now()),
+         -- clock_timestamp(), not now(): rows of one batch get increasing times in input order,
+         -- so the claim order (priority, scheduled_at) is first in, first out within a batch and
+         -- a rescued job keeps its place ahead of its batch-mates instead of tying with them.
+         greatest(coalesce((i.job ->> 'scheduled_at')::timestamptz, clock_timestamp()), now()),
          (i.job -> 'job_payload' ->> 'patient_id')::uuid,
          (i.job -> 'job_payload' ->> 'shell_file_id')::uuid,
          coalesce((i.job ->> 'max_retries')::integer, 3)
@@ -195,10 +198,15 @@ $$;
 comment on function public.enqueue_jobs_v3(jsonb) is
   'Enqueues up to 10000 jobs in one statement (one id per input, in order; a live duplicate''s id for a file job); validates every job first (22023 names the first bad one).';
 
--- rescue_stale_jobs: held jobs whose last heartbeat is older than worker.timeout_seconds get
--- another chance (status retrying, claimable after 0..worker.rescue_jitter_seconds), or are
--- dead-lettered when they have used their retries. The UPDATE re-checks the state it selected on,
--- so a job completed between the scan and the update is never overwritten.
+-- rescue_stale_jobs: held jobs whose last heartbeat is older than worker.timeout_seconds plus a
+-- per-attempt jitter in 0..worker.rescue_jitter_seconds get another chance (status retrying), or
+-- are dead-lettered when they have used their retries. The UPDATE re-checks the state it selected
+-- on, so a job completed between the scan and the update is never overwritten.
+--
+-- The jitter spreads the moments at which a dead worker's jobs come back, but a rescued job keeps
+-- its scheduled_at: it was already at the head of the queue once, so it goes back there, ahead of
+-- any backlog, rather than behind every job that became ready while it was held. The jitter is
+-- a hash of (id, attempt), so every claimer computes the same moment for the same attempt.
 create function public.rescue_stale_jobs(p_limit integer default 100)
   returns table (job_id uuid, new_status text)
   language plpgsql
@@ -212,6 +220,9 @@ begin
     with stale as (
       select q.id from public.job_queue q
        where q.status = 'processing' and q.heartbeat_at < v_cutoff
+         -- hashtext is a signed 32-bit integer: map it onto 0..1.
+         and q.heartbeat_at < v_cutoff - make_interval(secs =>
+               v_jitter * ((hashtext(q.id::text || ':' || q.attempt)::bigint + 2147483648) / 4294967295.0))
        order by q.heartbeat_at
        limit p_limit
        for update skip locked
@@ -223,7 +234,6 @@ begin
            dead_letter_reason = case when q.retry_count >= q.max_retries
                                      then 'worker stopped heart-beating on the last attempt' end,
            completed_at       = case when q.retry_count >= q.max_retries then now() end,
-           scheduled_at       = now() + make_interval(secs => random() * v_jitter),
            heartbeat_at       = null,
            last_error         = 'worker ' || q.worker_id || ' stopped heart-beating (attempt ' || q.attempt || ')',
            updated_at         = now()
@@ -233,7 +243,7 @@ begin
 end
 $$;
 comment on function public.rescue_stale_jobs(integer) is
-  'Re-queues (with jitter) or dead-letters held jobs whose heartbeat is older than worker.timeout_seconds.';
+  'Re-queues, in their old place, or dead-letters held jobs whose heartbeat is older than worker.timeout_seconds plus a per-attempt jitter.';
 
 -- claim_jobs_v3: claim up to p_limit ready jobs of the given types and lanes (null = any), by
 -- priority (1 first) then readiness, and return them in that order. Each claim bumps the job's

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A worker process for {@link WorkerCrashIT}: runs {@code system_maintenance} jobs whose effect is
- * one row in {@code test_effects}, written in the job's transaction after 50..400 ms of "work",
+ * one row in {@code test_effects}, written in the job's transaction after 200..800 ms of "work",
  * so a SIGKILL lands in the middle of many jobs. Prints {@code ready} once it is claiming.
  *
  * <p>Arguments: jdbc-url user password worker-id concurrency
@@ -29,7 +29,7 @@ public final class CrashableWorkerMain {
     RequestTransactions transactions = new RequestTransactions(pool.jdbi());
     JobQueue queue = new JobQueue(transactions, new ObjectMapper());
     JobHandler slowEffect = ctx -> {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(50, 400));
+      Thread.sleep(ThreadLocalRandom.current().nextLong(200, 800));
       ctx.transaction().createUpdate("""
               insert into public.test_effects (job_id, attempt, worker_id) values (:job, :attempt, :worker)""")
           .bind("job", ctx.job().id()).bind("attempt", ctx.job().attempt()).bind("worker", workerId).execute();

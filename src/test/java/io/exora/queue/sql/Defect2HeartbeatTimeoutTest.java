@@ -79,28 +79,27 @@ class Defect2HeartbeatTimeoutTest {
   }
 
   @Test
-  void aJobWhoseHeartbeatIsOlderThanTheTimeoutIsRescuedWithBoundedJitter() {
+  void aJobWhoseHeartbeatIsOlderThanTheTimeoutPlusItsJitterIsRescuedAndClaimableAtOnce() {
     db.setting("worker.rescue_jitter_seconds", "5");
     UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
     db.claimOne("worker-a");
-    db.ageHeartbeat(id, 61);
+    db.ageHeartbeat(id, 59);
+    int early = db.service(h -> h.createQuery("select count(*) from public.rescue_stale_jobs()").mapTo(Integer.class).one());
+    assertThat(early).as("within the timeout").isZero();
+    db.ageHeartbeat(id, 66);
 
     Map<String, Object> rescued = db.service(h -> {
       List<Map<String, Object>> rows = h.createQuery("select * from public.rescue_stale_jobs()").mapToMap().list();
       assertThat(rows).containsExactly(Map.of("job_id", id, "new_status", "retrying"));
       return h.createQuery("""
-              select status, retry_count, heartbeat_at, last_error,
-                     extract(epoch from scheduled_at - now())::float8 as wait_seconds
+              select status, retry_count, heartbeat_at, last_error, scheduled_at <= now() as ready
                 from public.job_queue where id = :id""")
           .bind("id", id).mapToMap().one();
     });
     assertThat(rescued).containsEntry("status", "retrying").containsEntry("retry_count", 1)
-        .containsEntry("heartbeat_at", null);
+        .containsEntry("heartbeat_at", null).containsEntry("ready", true);
     assertThat((String) rescued.get("last_error")).contains("worker-a").contains("attempt 1");
-    assertThat((Double) rescued.get("wait_seconds")).isBetween(0.0, 5.0);
 
-    // Once the jitter has passed (moved on the database clock), another worker claims it.
-    db.makeReady(id);
     Claimed b = db.claimOne("worker-b");
     assertThat(b.jobId()).isEqualTo(id);
     assertThat(b.attempt()).isEqualTo(2);
@@ -109,23 +108,39 @@ class Defect2HeartbeatTimeoutTest {
   }
 
   @Test
-  void theRescueJitterIsSpreadOverZeroToTheConfiguredBound() {
+  void theRescueMomentIsSpreadOverTheJitterAfterTheTimeout() {
     db.setting("worker.rescue_jitter_seconds", "10");
-    db.enqueueBatch("[" + String.join(",", Collections.nCopies(100,
+    db.enqueueBatch("[" + String.join(",", Collections.nCopies(200,
         "{\"job_type\":\"system_maintenance\",\"job_payload\":{\"n\":1}}")) + "]");
-    assertThat(db.claim("worker-a", 100)).hasSize(100);
-    db.su("update public.job_queue set heartbeat_at = now() - interval '61 seconds'");
+    assertThat(db.claim("worker-a", 200)).hasSize(200);
 
-    List<Double> waits = db.service(h -> {
-      assertThat(h.createQuery("select count(*) from public.rescue_stale_jobs(100)").mapTo(Integer.class).one())
-          .isEqualTo(100);
-      return h.createQuery("select extract(epoch from scheduled_at - now())::float8 from public.job_queue")
-          .mapTo(Double.class).list();
-    });
-    assertThat(waits).hasSize(100).allSatisfy(w -> assertThat(w).isBetween(0.0, 10.0));
-    assertThat(waits.stream().distinct().count()).isGreaterThan(90);
-    assertThat(waits.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).isLessThan(3.0);
-    assertThat(waits.stream().mapToDouble(Double::doubleValue).max().orElseThrow()).isGreaterThan(7.0);
+    List<Integer> rescuedByAge = new java.util.ArrayList<>();
+    for (double age : new double[] {60.5, 63, 65, 67, 70.5}) {
+      db.su("update public.job_queue set heartbeat_at = now() - make_interval(secs => ?) where status = 'processing'", age);
+      int rescued = db.service(h -> h.createQuery("select count(*) from public.rescue_stale_jobs(200)")
+          .mapTo(Integer.class).one());
+      rescuedByAge.add(rescued);
+    }
+    // Each job's moment is uniform over 60..70 s: about 5% by 60.5 s, 30% by 63, 50% by 65, 70% by 67.
+    int by60 = rescuedByAge.get(0);
+    int by65 = by60 + rescuedByAge.get(1) + rescuedByAge.get(2);
+    assertThat(by60).isLessThan(30);
+    assertThat(by65).isBetween(60, 140);
+    assertThat(rescuedByAge.stream().mapToInt(Integer::intValue).sum()).as("all by 70.5 s").isEqualTo(200);
+  }
+
+  @Test
+  void aRescuedJobGoesBackAheadOfTheBacklogThatFormedWhileItWasHeld() {
+    db.setting("worker.rescue_jitter_seconds", "2");
+    UUID held = db.enqueue("system_maintenance", "{\"n\":1}");
+    db.claimOne("worker-a");
+    db.enqueueBatch("[" + String.join(",", Collections.nCopies(50,
+        "{\"job_type\":\"system_maintenance\",\"job_payload\":{\"n\":2}}")) + "]");
+    db.ageHeartbeat(held, 63);
+
+    Claimed next = db.claimOne("worker-b");
+    assertThat(next.jobId()).as("the dead worker's job, not the newer backlog").isEqualTo(held);
+    assertThat(next.attempt()).isEqualTo(2);
   }
 
   @Test
