@@ -23,13 +23,7 @@ final class CcdaMedications implements CcdaSectionReader {
 
   @Override
   public void read(CcdaSection section, CcdaContext ctx, List<ClinicalEvent> out) {
-    List<Element> entries = section.entries();
-    for (int i = 0; i < entries.size(); i++) {
-      Element sa = child(entries.get(i), "substanceAdministration");
-      if (sa != null) {
-        medication(sa, section, i, ctx, out);
-      }
-    }
+    section.eachSubstanceAdministration((sa, i) -> medication(sa, section, i, ctx, out));
   }
 
   private static void medication(

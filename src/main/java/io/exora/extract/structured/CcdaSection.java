@@ -6,6 +6,7 @@ import static io.exora.extract.structured.CdaXml.children;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.ObjIntConsumer;
 import org.w3c.dom.Element;
 
 /**
@@ -81,5 +82,16 @@ record CcdaSection(Element element, Kind kind, String title) {
 
   List<Element> entries() {
     return children(element, "entry");
+  }
+
+  /** Each entry's substanceAdministration with the entry's index (0-based), in document order. */
+  void eachSubstanceAdministration(ObjIntConsumer<Element> action) {
+    List<Element> entries = entries();
+    for (int i = 0; i < entries.size(); i++) {
+      Element sa = child(entries.get(i), "substanceAdministration");
+      if (sa != null) {
+        action.accept(sa, i);
+      }
+    }
   }
 }

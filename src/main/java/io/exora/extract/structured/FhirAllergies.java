@@ -23,9 +23,7 @@ final class FhirAllergies implements FhirResourceReader {
   @Override
   public void read(FhirResource r, FhirContext ctx, List<ClinicalEvent> out) {
     JsonNode json = r.json();
-    List<String> verification = FhirJson.codes(json.path("verificationStatus"));
-    if (verification.contains("entered-in-error") || verification.contains("refuted")) {
-      ctx.skipped(r, verification.contains("refuted") ? "refuted" : "entered in error");
+    if (ctx.withdrawn(r)) {
       return;
     }
     String clinical = FhirJson.firstCode(json.path("clinicalStatus"));

@@ -16,9 +16,7 @@ final class FhirConditions implements FhirResourceReader {
   @Override
   public void read(FhirResource r, FhirContext ctx, List<ClinicalEvent> out) {
     JsonNode json = r.json();
-    List<String> verification = FhirJson.codes(json.path("verificationStatus"));
-    if (verification.contains("entered-in-error") || verification.contains("refuted")) {
-      ctx.skipped(r, verification.contains("refuted") ? "refuted" : "entered in error");
+    if (ctx.withdrawn(r)) {
       return;
     }
     Concept diagnosis = FhirJson.concept(json.path("code"));

@@ -68,6 +68,19 @@ final class FhirContext {
     notes.add(note);
   }
 
+  /**
+   * True, after noting why, when the resource's verificationStatus withdraws it: a refuted or
+   * entered-in-error condition or allergy is not a fact about the patient.
+   */
+  boolean withdrawn(FhirResource resource) {
+    List<String> verification = FhirJson.codes(resource.json().path("verificationStatus"));
+    if (verification.contains("entered-in-error") || verification.contains("refuted")) {
+      skipped(resource, verification.contains("refuted") ? "refuted" : "entered in error");
+      return true;
+    }
+    return false;
+  }
+
   void skipped(FhirResource resource, String why) {
     notes.add(resource.label() + ": " + why + "; skipped");
   }
