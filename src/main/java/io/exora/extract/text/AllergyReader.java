@@ -39,7 +39,11 @@ final class AllergyReader implements LineReader {
           + "|upset stomach|stomach upset|abdominal pain|cough|dizziness|headache|hypotension"
           + "|stevens[- ]johnson syndrome|sjs|myalgias?|muscle (?:pain|aches)|flushing"
           + "|palpitations|blisters|throat tightness|eczema|sneezing|watery eyes|congestion"
-          + "|confusion|hallucinations|tachycardia|dermatitis|welts|redness|hematuria)\\b",
+          + "|confusion|hallucinations|tachycardia|dermatitis|welts|redness|hematuria|fever"
+          + "|diarrhoea|bronchospasm|blistering|itchy eyes|red man syndrome|red person syndrome"
+          + "|drowsiness|sedation|rigors|chills|arthralgias?|joint pain|hair loss|cough"
+          + "|edema|oedema|mouth ulcers|photosensitivity|nephritis|hepatitis|neutropenia"
+          + "|thrombocytopenia|serum sickness|constipation|insomnia|agitation|seizures?)\\b",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern SEVERITY = Pattern.compile(
       "\\b(mild|moderate|severe|serious|life[- ]threatening)\\b", Pattern.CASE_INSENSITIVE);
@@ -48,6 +52,13 @@ final class AllergyReader implements LineReader {
   private static final Pattern NOT_AN_ALLERGEN = Pattern.compile(
       "(?i)\\b(?:none|unknown|see|reviewed|list|noted|patient|denies|no|not|nil|n/a|other"
           + "|updated|verified|allerg\\w*|reaction|and|the)\\b");
+
+  /** A strength right after a drug's name: what a prescription has and an allergy does not. */
+  private static final Pattern STRENGTH_AFTER = Pattern.compile(
+      "\\s*(?:\\(\\w+\\)\\s*)?\\d+(?:\\.\\d+)?\\s*(?:mg|mcg|µg|g|ml|units?|iu)\\b",
+      Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern COLUMN_GAP = Pattern.compile("\\s{2,}|\\t");
 
   private record Item(String text, int start, int end) {}
 
@@ -144,6 +155,11 @@ final class AllergyReader implements LineReader {
       return Optional.empty();
     }
     List<TermMatch<?>> matches = allergenMatches(text);
+    if (!matches.isEmpty() && matches.getFirst().first() instanceof Vocabularies.Drug
+        && STRENGTH_AFTER.matcher(text).region(matches.getFirst().end(), text.length())
+            .lookingAt()) {
+      return Optional.empty();  // "EpiPen 0.3 mg prescribed" under Allergies: a prescription
+    }
     String name;
     String type = null;
     String snomed = null;
@@ -167,6 +183,11 @@ final class AllergyReader implements LineReader {
       }
       Matcher delimiter = REACTION_DELIMITER.matcher(text);
       nameEnd = delimiter.find() ? delimiter.start() : text.length();
+      // A table row ("Cefaclor      Drug      Urticaria      Moderate"): the name is the first column.
+      Matcher column = COLUMN_GAP.matcher(text);
+      if (column.find() && column.start() > 0 && column.start() < nameEnd) {
+        nameEnd = column.start();
+      }
       name = text.substring(0, nameEnd).strip();
       if (!UNKNOWN_NAME.matcher(name).matches() || NOT_AN_ALLERGEN.matcher(name).find()
           || REACTION.matcher(name).find()) {

@@ -138,7 +138,23 @@ public final class ClinicalTextExtractor {
       byKey.merge(key(event), event, (kept, next) ->
           next.evidence().confidence() > kept.evidence().confidence() ? next : kept);
     }
-    return List.copyOf(byKey.values());
+    // "Metformin 500 mg BID" in the list and "continue metformin" in the plan are one medication:
+    // a mention without a strength adds nothing when the same drug is also stated with one.
+    List<ClinicalEvent> out = new ArrayList<>();
+    for (ClinicalEvent event : byKey.values()) {
+      if (event instanceof Medication m && m.strength() == null
+          && byKey.values().stream().anyMatch(o -> o instanceof Medication other
+              && other.strength() != null && drugKey(other).equals(drugKey(m)))) {
+        continue;
+      }
+      out.add(event);
+    }
+    return List.copyOf(out);
+  }
+
+  private static String drugKey(Medication m) {
+    return m.rxnormCode() != null ? m.rxnormCode()
+        : m.name().toLowerCase(Locale.ROOT).replaceAll("\\s+\\d.*$", "");
   }
 
   private static String key(ClinicalEvent event) {

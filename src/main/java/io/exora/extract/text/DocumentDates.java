@@ -27,17 +27,22 @@ final class DocumentDates {
   static {
     label(Label.REPORTED, "date reported|reported(?: date| on)?|report date|date of report"
         + "|resulted(?: on)?|result date|final(?:ized)? report|finalized|verified(?: on)?");
-    label(Label.DISCHARGE, "discharge date|date of discharge|discharged(?: on)?");
+    label(Label.DISCHARGE, "discharge date|date of discharge|discharged(?: on)?|\\bdischarge(?=:)");
     label(Label.VISIT, "date of service|dos|visit date|date of visit|encounter date|service date"
-        + "|seen on|exam date|date seen|appointment date|visit");
-    label(Label.GENERIC, "^\\s*date|dated|(?:statement|invoice|letter|note|document) date");
+        + "|seen on|exam date|date seen|appointment date|visit|clinic date|consultation date"
+        + "|arrival(?: date| time)?|date/time of (?:visit|transfer|arrival|service)");
+    // A "Date:" field anywhere in a header line ("Patient: ...   Date: 03/09/2026"), not only first.
+    label(Label.GENERIC, "^\\s*date|(?<!(?:start|stop|end|due|expiry|expiration|onset|last|fill|order|effective|birth) )"
+        + "\\bdate(?=\\s*:)|dated|(?:statement|invoice|letter|note|document) date");
     label(Label.COLLECTED, "date collected|collected(?: on)?|collection(?: date)?(?:/time)?"
         + "|date of collection|specimen collected|specimen date|sample date|drawn(?: on)?"
         + "|date drawn");
-    label(Label.ADMISSION, "admission date|date of admission|admit date|admitted(?: on)?");
+    label(Label.ADMISSION, "admission date|date of admission|admit date|admitted(?: on)?"
+        + "|\\badmission(?=:)");
     label(Label.SIGNED, "electronically signed(?: on| by .{0,40}? on)?|signed(?: on)?|dictated"
         + "|transcribed");
-    label(Label.PRINTED, "printed(?: on)?|print date|run date");
+    label(Label.PRINTED, "printed(?: on)?|print date|run date|reviewed(?: on)?|record updated"
+        + "|updated(?: on)?");
   }
 
   /** Words that, just before a date, say it is not when an event happened. */

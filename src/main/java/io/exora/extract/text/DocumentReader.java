@@ -39,12 +39,15 @@ final class DocumentReader {
     Section section = Section.NONE;
     LocalDate sectionDate = null;
     boolean endsAtBlank = false;
+    int itemsInSection = 0;
+    boolean afterBlank = false;
     for (int i = 0; i < raw.size(); i++) {
       String line = raw.get(i);
       if (line.equals(JOINED)) {
         continue;
       }
       if (line.isBlank()) {
+        afterBlank = true;
         if (endsAtBlank) {
           section = Section.NONE;
           sectionDate = null;
@@ -52,20 +55,48 @@ final class DocumentReader {
         }
         continue;
       }
-      Optional<SectionHeaders.Heading> heading = SectionHeaders.detect(line);
+      // A field label ends a list only once the list has items: "Patient: ..." under an
+      // "Allergies" title is the form's header, not the end of the allergies.
+      Section listWithItems = itemsInSection > 0 ? section : Section.NONE;
+      Optional<SectionHeaders.Heading> heading = SectionHeaders.detect(line)
+          .or(() -> SectionHeaders.fieldAfterList(line, listWithItems));
       if (heading.isPresent()) {
         section = heading.get().section();
         sectionDate = heading.get().date();
         endsAtBlank = !heading.get().rest().isEmpty();
+        itemsInSection = 0;
         if (!heading.get().rest().isEmpty()) {
           lines.add(new Line(i + 1, heading.get().rest(), section, sectionDate));
+          itemsInSection++;
         }
       } else {
+        if (afterBlank && itemsInSection > 0 && LIST_SECTIONS.contains(section)
+            && isParagraph(line)) {
+          // A letter's "Diagnoses:" list, a blank line, then "I reviewed Mrs W today...": the
+          // list is over, and the paragraph is the letter's narrative.
+          section = Section.NONE;
+          sectionDate = null;
+          itemsInSection = 0;
+        }
         lines.add(new Line(i + 1, line.strip(), section, sectionDate));
+        itemsInSection++;
       }
+      afterBlank = false;
     }
     return new Document(List.copyOf(lines),
         raw.stream().filter(l -> !l.equals(JOINED)).toList());
+  }
+
+  private static final java.util.Set<Section> LIST_SECTIONS = java.util.EnumSet.of(
+      Section.PROBLEMS, Section.PAST_HISTORY, Section.MEDICATIONS, Section.STOPPED_MEDICATIONS,
+      Section.ALLERGIES, Section.IMMUNIZATIONS, Section.IMMUNIZATIONS_DUE);
+  private static final Pattern LIST_ITEM_START = Pattern.compile("^\\s*(?:[-*•·>#]|\\d{1,2}[.)])");
+
+  /** A paragraph of prose: a long line of many words in sentences, not a list item. */
+  private static boolean isParagraph(String line) {
+    String s = line.strip();
+    return s.length() >= 60 && s.split("\\s+").length >= 10 && !LIST_ITEM_START.matcher(s).find()
+        && (s.contains(". ") || s.endsWith(".")) && Character.isUpperCase(s.charAt(0));
   }
 
   /** One spelling for the characters that vary between PDFs, OCR engines and keyboards. */

@@ -25,7 +25,8 @@ final class ImmunizationReader implements LineReader {
   private static final Pattern NOT_GIVEN = Pattern.compile(
       "\\b(?:declined|refused|deferred|due|overdue|not given|not administered|contraindicated"
           + "|recommend(?:ed)?|will (?:give|receive|get)|to be given|scheduled|needs?|next dose"
-          + "|at next visit|postponed|delayed|missed|unable)\\b",
+          + "|at next visit|postponed|delayed|missed|unable|not indicated|not required"
+          + "|not needed|no indication)\\b",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern GIVEN = Pattern.compile(
       "\\b(?:given|received|administered|got|vaccinated|immunized|had (?:the|her|his|their)?"
@@ -52,37 +53,74 @@ final class ImmunizationReader implements LineReader {
         || !immunizationSection && !GIVEN.matcher(text).find()) {
       return List.of();
     }
-    List<TermMatch<Vaccine>> matches = distinctMentions(Vocabularies.vaccines().find(text), text);
+    List<Mention> mentions = distinctMentions(Vocabularies.vaccines().find(text), text);
     List<Found> found = new ArrayList<>();
-    for (int i = 0; i < matches.size(); i++) {
-      TermMatch<Vaccine> match = matches.get(i);
-      int limit = i + 1 < matches.size() ? matches.get(i + 1).start() : text.length();
-      String segment = text.substring(match.start(), limit);
-      LocalDate date = Dates.first(segment).map(Dates.Found::date)
-          .orElse(DocumentDates.eventDate(line, match.start()));
-      Score score = new Score(0.95)
-          .minusIf(!immunizationSection, Score.OUTSIDE_SECTION)
-          .minusIf(date == null, Score.NO_DATE)
-          .ocr(match.ocrCorrected());
-      Vaccine vaccine = match.first();
-      found.add(new Found(new Immunization(vaccine.name(), vaccine.cvx(), doseNumber(segment),
-          lot(segment), date, score.evidence(text)), match.start(), match.end()));
+    for (int i = 0; i < mentions.size(); i++) {
+      Mention mention = mentions.get(i);
+      int limit = i + 1 < mentions.size() ? mentions.get(i + 1).start() : text.length();
+      String segment = text.substring(mention.start(), limit);
+      // "Hepatitis B dose 1 given 04/02/2024, dose 2 given 05/01/2024": one event per dose.
+      List<Dates.Found> doseDates = Dates.findAll(segment);
+      int doses = Math.max(1, doseDates.size());
+      for (int d = 0; d < doses; d++) {
+        String part = doseDates.size() < 2 ? segment : segment.substring(
+            d == 0 ? 0 : doseDates.get(d - 1).end(),
+            d + 1 < doseDates.size() ? doseDates.get(d).end() : segment.length());
+        LocalDate date = doseDates.isEmpty()
+            ? DocumentDates.eventDate(line, mention.start()) : doseDates.get(d).date();
+        Score score = new Score(0.95)
+            .minusIf(!immunizationSection, Score.OUTSIDE_SECTION)
+            .minusIf(date == null, Score.NO_DATE)
+            .ocr(mention.ocrCorrected());
+        Vaccine vaccine = mention.vaccine();
+        // Each later dose claims its own date's span: overlapping spans are read only once.
+        int from = d == 0 ? mention.start() : mention.start() + doseDates.get(d - 1).end();
+        int to = d == 0 ? mention.end() : mention.start() + doseDates.get(d).end();
+        found.add(new Found(new Immunization(vaccine.name(), vaccine.cvx(), doseNumber(part),
+            lot(part), date, score.evidence(text)), from, to));
+      }
     }
     return found;
   }
 
-  /** "Pediarix (DTaP-HepB-IPV)" and "Hib (PedvaxHIB)" name one vaccine twice: keep the first. */
-  private static List<TermMatch<Vaccine>> distinctMentions(List<TermMatch<Vaccine>> matches,
-      String text) {
-    List<TermMatch<Vaccine>> out = new ArrayList<>();
+  /** A vaccine named in the line, over the span of all the names given for it. */
+  private record Mention(Vaccine vaccine, int start, int end, boolean ocrCorrected) {}
+
+  /** Between two names of one vaccine: "Pneumococcal vaccine (PCV20)", "RotaTeq (rotavirus)". */
+  private static final Pattern SAME_VACCINE_GAP = Pattern.compile(
+      "[\\s(\\[/,-]*(?:vaccines?|vaccinations?|shots?|immuni[sz]ations?)?[\\s(\\[/,-]*",
+      Pattern.CASE_INSENSITIVE);
+
+  /**
+   * "Pediarix (DTaP-HepB-IPV)", "Hib (PedvaxHIB)" and "recombinant zoster vaccine (Shingrix)" name
+   * one vaccine twice, and "Pneumococcal vaccine (PCV20)" or "RotaTeq (rotavirus)" name it once
+   * generically and once specifically: names joined only by brackets, punctuation or the word
+   * "vaccine" are one vaccination, coded by the more specific name.
+   */
+  private static List<Mention> distinctMentions(List<TermMatch<Vaccine>> matches, String text) {
+    List<Mention> out = new ArrayList<>();
     for (TermMatch<Vaccine> m : matches) {
-      if (!out.isEmpty() && out.getLast().first().equals(m.first())
-          && text.substring(out.getLast().end(), m.start()).matches("[\\s(\\[/,-]*")) {
+      Mention next = new Mention(m.first(), m.start(), m.end(), m.ocrCorrected());
+      String gap = out.isEmpty() || m.start() < out.getLast().end() ? null
+          : text.substring(out.getLast().end(), m.start());
+      // Different vaccines are one only when one is the other's bracketed name: "DTaP, IPV" are two.
+      boolean sameName = gap != null && (out.getLast().vaccine().equals(m.first())
+          || gap.contains("(") || gap.contains("["));
+      if (sameName && SAME_VACCINE_GAP.matcher(gap).matches()) {
+        Mention last = out.removeLast();
+        Vaccine kept = unspecified(last.vaccine()) && !unspecified(m.first())
+            ? m.first() : last.vaccine();
+        out.add(new Mention(kept, last.start(), m.end(),
+            last.ocrCorrected() || m.ocrCorrected()));
         continue;
       }
-      out.add(m);
+      out.add(next);
     }
     return out;
+  }
+
+  private static boolean unspecified(Vaccine v) {
+    return v.name().toLowerCase(Locale.ROOT).contains("unspecified");
   }
 
   private static Integer doseNumber(String segment) {

@@ -38,7 +38,7 @@ final class LabReader implements LineReader {
       Pattern.CASE_INSENSITIVE);
   private static final Pattern SPLIT_DIGITS = Pattern.compile(" (\\d{1,2}(?:\\.\\d+)?)(?= )");
   private static final Pattern VALUE_RANGE =
-      Pattern.compile("-(\\d+(?:\\.\\d+)?)(?=\\s*(?:/|$))");
+      Pattern.compile("-(\\d+(?:\\.\\d+)?)(?=\\s*(?:[HLA]\\s+)?(?:/|$))");
   private static final int MAX_TOKENS = 8;
 
   private record Reading(LabTest test, Numbers.Num number, String text, Units.Match unit,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads medications: "Metformin 500 mg PO BID", "atorvastatin 20mg daily at bedtime",
@@ -132,7 +133,7 @@ final class MedicationReader implements LineReader {
     String text = line.text();
     Matcher m = UNKNOWN_DRUG.matcher(text.substring(bodyStart));
     if (!m.lookingAt() || NOT_A_DRUG_NAME.matcher(m.group(1)).find()
-        || Vocabularies.namesAnyTerm(m.group(1))) {
+        || isWholeTerm(m.group(1))) {
       return Optional.empty();
     }
     int nameEnd = bodyStart + m.end(1);
@@ -145,6 +146,18 @@ final class MedicationReader implements LineReader {
     Score score = new Score(0.95).minus(Score.UNCODED);
     return Optional.of(new Found(event(line, new Span(bodyStart, bodyStart, text.length()),
         m.group(1), null, strength, status, score), bodyStart, text.length()));
+  }
+
+  /**
+   * Whether the whole name is another vocabulary's term ("Potassium 4.2" is a lab result); a name
+   * that only contains one ("Potassium chloride 20 mEq", "Vitamin B12 1000 mcg") is a drug.
+   */
+  private static boolean isWholeTerm(String name) {
+    String n = name.strip();
+    return Stream.of(Vocabularies.labs().find(n), Vocabularies.conditions().find(n),
+            Vocabularies.vaccines().find(n), Vocabularies.allergens().find(n))
+        .flatMap(List::stream)
+        .anyMatch(t -> t.start() == 0 && t.end() >= n.length());
   }
 
   /** Where a mention is: the drug's name starts at {@code start}; its sig runs to {@code limit};
@@ -187,9 +200,14 @@ final class MedicationReader implements LineReader {
     if (section == Section.STOPPED_MEDICATIONS || STOPPED.matcher(clause).find()) {
       return "stopped";
     }
+    // Only the drug's own clause: "metformin 500 mg twice daily. He reports an allergy to
+    // atorvastatin" does not make metformin an allergen.
+    String ownClause = drug == null ? segment
+        : segment.substring(0, Math.max(0, Math.min(segment.length(),
+            Context.clauseEnd(text, end) - start)));
     if (drug != null && (Context.negated(text, start, end)
         || ALLERGY_CUE.matcher(Context.clauseBefore(text, start)).find()
-        || ALLERGY_CUE.matcher(segment).find())) {
+        || ALLERGY_CUE.matcher(ownClause).find())) {
       return null;
     }
     if (ON_HOLD.matcher(clause).find()) {

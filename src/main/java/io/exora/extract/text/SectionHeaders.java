@@ -62,11 +62,16 @@ final class SectionHeaders {
         + "|coagulation(?: studies| panel)?|coags|inflammatory markers|cardiac (?:markers"
         + "|enzymes)|electrolytes|endocrinology|serology|immunology|tumou?r markers|vitamins"
         + "|diabetes (?:panel|monitoring)|special chemistry|blood chemistry|general chemistry"
-        + "|blood count|differential");
+        + "|blood count|differential"
+        // "Pre-op bloods", "Post-operative labs (11/05/2025)", "Monitoring bloods", "Prenatal labs"
+        + "|(?:[\\w-]+ ){0,2}(?:labs|bloods|blood tests|blood results|laboratory (?:results|tests"
+        + "|data))");
     known(Section.VITALS, "(?:vitals?|vital signs|vs)(?: (?:at|on) (?:admission|discharge"
         + "|presentation))?|growth(?: parameters| measurements| chart)?|measurements"
         + "|anthropometrics|biometrics|triage vitals|(?:admission|discharge) vital signs"
-        + "|(?:admission|discharge) vitals");
+        + "|(?:admission|discharge) vitals"
+        // "Most recent vitals (06:15)", "Observations" (British notes' word for vital signs)
+        + "|(?:[\\w-]+ ){1,2}vitals|observations|obs");
     known(Section.FAMILY_HISTORY, "family (?:medical )?history|family hx|fhx|fh");
     known(Section.SOCIAL_HISTORY, "social history|social hx|shx|sh|substance use|tobacco use"
         + "|habits|lifestyle");
@@ -102,6 +107,16 @@ final class SectionHeaders {
       "\\b(?:test|tests|result|results|flag|units?|reference|range|ref|value|component"
           + "|analyte|normal|interval)\\b", Pattern.CASE_INSENSITIVE);
 
+  /**
+   * A vaccine table's column header ("Vaccine  Date Given  Dose  Lot Number"): the rows below are
+   * vaccinations given, as under an "Immunizations" heading, though the page's title named no
+   * section ("OFFICIAL IMMUNIZATION RECORD", "Immunization History Report").
+   */
+  private static final Pattern VACCINE_COLUMNS = Pattern.compile(
+      "^\\s*(?:vaccines?|immuni[sz]ations?|vaccinations?)(?: name| type)?\\s{2,}"
+          + "(?:.*\\s)?(?:date(?: given| administered)?|given|administered|dose|lot(?: number)?)\\b.*",
+      Pattern.CASE_INSENSITIVE);
+
   /** A bracket or a date after a heading's name. */
   private static final Pattern QUALIFIER = Pattern.compile(
       "\\s*(?:\\([^)]*\\)|(?:on |dated? |from )?\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{1,4}"
@@ -112,6 +127,38 @@ final class SectionHeaders {
 
   private static void known(Section section, String names) {
     KNOWN.add(new Known(Pattern.compile("(?:" + names + ")", Pattern.CASE_INSENSITIVE), section));
+  }
+
+  /** "Observations: BP 138/82 ...": a field label with its content on the line. */
+  private static final Pattern FIELD = Pattern.compile(
+      "^\\s*([A-Z][A-Za-z/&'()-]*(?: [A-Za-z/&'()-]+){0,3})\\s*(?:\\([^)]*\\))?\\s*:\\s*\\S.*");
+  /** Fields of an item in a list ("Reaction: hives", "Directions: ..."), which stay in the list. */
+  private static final Pattern ITEM_FIELD = Pattern.compile(
+      "(?:reactions?|severity|type|onset|notes?|comments?|sig|directions|instructions|dose|doses"
+          + "|route|frequency|indication|refills?|qty|quantity|start(?: date)?|stop(?: date)?"
+          + "|end(?: date)?|prescriber|prescribed by|lot(?: number)?|site|manufacturer|given(?: by)?"
+          + "|status|last (?:fill|dose|taken)|strength|form|reason|verified(?: by)?|source)",
+      Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Inside a list section (allergies, medications, immunizations), a line that starts with a field
+   * label naming no clinical term ("Observations: BP 138/82", "Post-op course: ...") is the next
+   * part of the note, not another item: its content belongs to no list. The heading it opens is
+   * unnamed ({@link Section#OTHER}), so every reader looks at the content.
+   */
+  static Optional<Heading> fieldAfterList(String line, Section current) {
+    if (current != Section.ALLERGIES && current != Section.MEDICATIONS
+        && current != Section.STOPPED_MEDICATIONS && current != Section.IMMUNIZATIONS
+        && current != Section.IMMUNIZATIONS_DUE) {
+      return Optional.empty();
+    }
+    Matcher m = FIELD.matcher(line);
+    if (!m.matches() || ITEM_FIELD.matcher(m.group(1).strip()).matches()
+        || Vocabularies.namesAnyTerm(m.group(1))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Heading(Section.OTHER, line.substring(line.indexOf(':') + 1).strip(),
+        null));
   }
 
   /** The heading on this line, if it is one. */
@@ -134,6 +181,9 @@ final class SectionHeaders {
       if (known.name().matcher(candidate).matches()) {
         return Optional.of(new Heading(known.section(), rest, date));
       }
+    }
+    if (VACCINE_COLUMNS.matcher(line).matches() && line.chars().noneMatch(Character::isDigit)) {
+      return Optional.of(new Heading(Section.IMMUNIZATIONS, "", null));
     }
     if (isColumnHeader(line)) {
       return Optional.of(new Heading(Section.LABS, "", null));

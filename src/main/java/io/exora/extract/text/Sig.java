@@ -21,12 +21,14 @@ final class Sig {
   record Dose(BigDecimal amount, String unit) {}
 
   private static final String UNIT =
-      "(mg|mcg|µg|μg|ug|g|gm|grams?|meq|units?|iu|international units|%|ml|cc)";
+      "(mg|mcg|µg|μg|ug|g|gm|grams?|meq|units?|iu|international units|%|ml|cc|rng|rncg)";
   private static final Pattern STRENGTH = Pattern.compile(
       "(\\d+(?:\\.\\d+)?(?:\\s*[-/]\\s*\\d+(?:\\.\\d+)?)*)\\s*" + UNIT + "(?![\\p{L}])"
           + "(?:\\s*/\\s*(\\d+(?:\\.\\d+)?\\s*)?(ml|actuation|act|spray|puff|hr|h|dose|tablet|tab"
           + "|capsule|cap)(?![\\p{L}]))?",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  private static final Pattern FROM_TO = Pattern.compile(
+      "from\\s+\\d+(?:\\.\\d+)?\\s*" + UNIT + "?\\s+to\\s+(?=\\d)", Pattern.CASE_INSENSITIVE);
   private static final Pattern BETWEEN_NAME_AND_STRENGTH = Pattern.compile(
       "(?:\\s|[,:]|\\([^()\\d]{1,30}\\)|\\b(?:er|xr|xl|sr|cr|dr|od|hcl|hfa|oral|tablets?|tabs?"
           + "|capsules?|caps?|sodium|potassium|calcium|extended release|delayed release"
@@ -113,6 +115,11 @@ final class Sig {
   static Optional<Strength> strengthAfter(String text, int nameEnd, int limit) {
     Matcher between = BETWEEN_NAME_AND_STRENGTH.matcher(text).region(nameEnd, limit);
     int p = between.lookingAt() ? between.end() : nameEnd;
+    // "Increase amlodipine from 5 mg to 10 mg daily": the strength now is the one after "to".
+    Matcher change = FROM_TO.matcher(text).region(p, limit);
+    if (change.lookingAt()) {
+      p = change.end();
+    }
     Matcher m = STRENGTH.matcher(text).region(p, limit);
     if (!m.lookingAt()) {
       return Optional.empty();
@@ -212,7 +219,8 @@ final class Sig {
   private static String unit(String printed) {
     String u = printed.toLowerCase(Locale.ROOT);
     return switch (u) {
-      case "µg", "μg", "ug", "mcg" -> "mcg";
+      case "µg", "μg", "ug", "mcg", "rncg" -> "mcg";  // "rn" for "m": OCR's commonest slip
+      case "rng" -> "mg";
       case "gm", "gram", "grams", "g" -> "g";
       case "meq" -> "mEq";
       case "unit", "units" -> "units";

@@ -62,6 +62,13 @@ final class VitalReader implements LineReader {
           + "|recorded|oral|orally|axillary|rectal|tympanic|temporal|sitting|standing|supine)\\b)*",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern SLASH = Pattern.compile("\\s*/\\s*");
+  /** Words just before a vital's label that make it someone else's. */
+  private static final Pattern NOT_THE_PATIENTS = Pattern.compile(
+      "(?<![\\p{L}])(?:fetal|foetal|fetus|fhr)\\s*$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern REPEAT_PRESSURE = Pattern.compile(
+      "\\s*[,;]?\\s*(?:and\\s+)?(?:repeat(?:ed)?|recheck(?:ed)?|re-check(?:ed)?|second reading"
+          + "|2nd reading)\\s*(?:bp\\s*)?[:=]?\\s*(\\d{2,3})\\s*/\\s*(\\d{2,3})(?:\\s*(?:mm\\s*hg|mm\\[hg\\]))?",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern MM_HG = Pattern.compile("\\s*(?:mm\\s*hg|mm\\[hg\\])",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern TEMP_UNIT = Pattern.compile(
@@ -118,6 +125,9 @@ final class VitalReader implements LineReader {
         continue;
       }
       int limit = i + 1 < labels.size() ? labels.get(i + 1).start() : text.length();
+      if (NOT_THE_PATIENTS.matcher(text.substring(0, label.start())).find()) {
+        continue;  // "Fetal heart rate 148 bpm" at a prenatal visit is the baby's, not hers
+      }
       Optional<Reading> reading = read(label, text, ocr, limit, vitalsSection);
       if (reading.isEmpty()) {
         continue;
@@ -135,6 +145,20 @@ final class VitalReader implements LineReader {
       found.add(new Found(new VitalSign(kind.display, kind.type, r.value(), r.secondary(),
           r.unit(), loinc, DocumentDates.eventDate(line, label.start()), score.evidence(text)),
           label.start(), r.end()));
+      if (kind == VitalKind.BLOOD_PRESSURE) {
+        // "BP 146/92, repeat 144/90": the second reading has no label of its own.
+        Matcher again = REPEAT_PRESSURE.matcher(text).region(r.end(), limit);
+        if (again.lookingAt()) {
+          BigDecimal systolic = new BigDecimal(again.group(1));
+          BigDecimal diastolic = new BigDecimal(again.group(2));
+          if (diastolic.compareTo(systolic) < 0 && kind.plausible(systolic, r.unit())
+              && kind.plausible(diastolic, r.unit())) {
+            found.add(new Found(new VitalSign(kind.display, kind.type, systolic, diastolic,
+                r.unit(), loinc, DocumentDates.eventDate(line, label.start()),
+                score.evidence(text)), again.start(1), again.end()));
+          }
+        }
+      }
     }
     return found;
   }

@@ -106,12 +106,10 @@ class ImageReaderTest {
     Path png = ImageFixtures.hugePng(dir.resolve("bomb.png"), 30_000, 30_000);
     assertThat(Files.size(png)).isLessThan(1_000_000);
 
-    long start = System.nanoTime();
+    // Decoded, it would need 900 megapixels (3.6 GB as ARGB): refusing it must not decode it.
     UnreadableDocument e = assertUnreadable(() -> WITHOUT_OCR.read(png), UnreadableDocument.IMAGE_TOO_LARGE);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(e).hasMessageContaining("30000 x 30000");
-    assertThat(took).isLessThan(Duration.ofSeconds(1));
   }
 
   @Test
