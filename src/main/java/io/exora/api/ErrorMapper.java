@@ -2,6 +2,7 @@ package io.exora.api;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.exora.auth.AuthException;
+import io.exora.db.ConnectionsBusy;
 import io.exora.documents.UploadRejected;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -85,6 +86,9 @@ public final class ErrorMapper {
   /** PostgREST's mapping, trimmed to what Exora's SQL raises. */
   static ApiError fromSqlState(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (e instanceof ConnectionsBusy) {
+      return new ApiError(503, "server_busy", "the server is busy; try again shortly");
+    }
     if (e instanceof SQLTransientConnectionException || state.startsWith("08")
         || state.equals("57P01") || state.equals("57P03") || state.equals("53300")) {
       return new ApiError(503, "database_unavailable", "the database is unavailable; try again shortly");

@@ -12,12 +12,23 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import javax.sql.DataSource;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.Container;
 
 /**
  * The HTTP server: Javalin on virtual threads. {@link #api} serves every route of the v1 API;
  * {@link #operations} serves only health and metrics, for processes that run workers alone.
  */
 public final class HttpApi implements AutoCloseable {
+  /**
+   * Connections the kernel may hold completed but not yet accepted (capped by
+   * net.core.somaxconn). Jetty's default leaves it to Java's backlog of 50: a burst of new
+   * connections (a thousand clients at once, bench/upload) overflows it and the dropped handshakes
+   * wait a second or more for the client's retransmission, some ending closed with no response.
+   */
+  public static final int ACCEPT_QUEUE_SIZE = 1024;
   private final Javalin app;
 
   public record Parts(Requests requests, PasswordHasher passwords, TokenIssuer tokens,
@@ -39,6 +50,7 @@ public final class HttpApi implements AutoCloseable {
       config.jsonMapper(new JavalinJackson(mapper, true));
       config.http.maxRequestSize = parts.maxJsonBodyBytes();
       config.startup.showJavalinBanner = false;
+      config.jetty.modifyServer(server -> acceptQueue(server, ACCEPT_QUEUE_SIZE));
       config.routes.before(CorrelationIds::assign);
       config.routes.after(ctx -> CorrelationIds.clear());
       config.routes.exception(Exception.class, ErrorMapper::handle);
@@ -60,6 +72,26 @@ public final class HttpApi implements AutoCloseable {
         new ClinicalEventRoutes(parts.requests(), bodies).register(config.routes);
       }
     });
+  }
+
+  /** Sets the accept queue of the server's connectors, present and added later (Javalin adds its own at start). */
+  public static void acceptQueue(Server server, int size) {
+    server.addEventListener(new Container.Listener() {
+      @Override
+      public void beanAdded(Container parent, Object child) {
+        if (child instanceof ServerConnector connector) {
+          connector.setAcceptQueueSize(size);
+        }
+      }
+
+      @Override
+      public void beanRemoved(Container parent, Object child) {}
+    });
+    for (Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector serverConnector) {
+        serverConnector.setAcceptQueueSize(size);
+      }
+    }
   }
 
   static ObjectMapper objectMapper() {

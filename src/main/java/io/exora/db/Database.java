@@ -13,15 +13,21 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 
 /** The connection pool and the JDBI handle factory over it. */
 public final class Database implements AutoCloseable {
-  /** How long a caller waits for a connection before the request fails (503). */
+  /** How long opening a connection may take before the database counts as unavailable (503). */
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long a caller queues for a free connection when every one is in use. A burst (a family
+   * uploading a folder, 1,000 uploads at once) is served in turn rather than refused; only a
+   * wait this long says the server is overloaded (503 server_busy).
+   */
+  static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
   private final HikariDataSource pool;
   private final DataSource gated;
   private final Jdbi jdbi;
 
   private Database(HikariDataSource pool, int size) {
     this.pool = pool;
-    this.gated = new GatedDataSource(pool, size, CONNECTION_TIMEOUT);
+    this.gated = new GatedDataSource(pool, size, QUEUE_TIMEOUT);
     this.jdbi = Jdbi.create(gated).installPlugin(new PostgresPlugin());
     // Rows map onto records by their canonical constructor (snake_case columns to camelCase).
     jdbi.registerRowMapper((RowMapperFactory) (type, config) -> {

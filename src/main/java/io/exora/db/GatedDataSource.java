@@ -38,7 +38,7 @@ final class GatedDataSource implements DataSource {
   public Connection getConnection() throws SQLException {
     try {
       if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new SQLTransientConnectionException("no database connection free within " + timeout, "08001");
+        throw new ConnectionsBusy(timeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

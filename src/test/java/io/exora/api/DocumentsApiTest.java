@@ -3,9 +3,12 @@ package io.exora.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exora.extract.ocr.ImageFixtures;
+import io.exora.extract.pdf.PdfFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +35,12 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The document path over HTTP on a real server with its worker: upload, processing into clinical
- * events, idempotency, bad inputs, reads, review and soft delete.
+ * events, idempotency, bad inputs (a 10,000-page PDF and a 30,000 x 30,000 image among them), reads,
+ * review and soft delete.
  */
 class DocumentsApiTest {
   private static TestServer server;
@@ -43,6 +48,8 @@ class DocumentsApiTest {
   private static Jdbi owner;
   private static String token;
   private static UUID profileId;
+  @TempDir
+  Path tmp;
 
   @BeforeAll
   static void start() {
@@ -228,6 +235,48 @@ class DocumentsApiTest {
   }
 
   @Test
+  void aPdfOfTenThousandPagesFailsItsJobBeforeAnyPageIsRead() throws Exception {
+    Path pdf = tmp.resolve("ten-thousand-pages.pdf");
+    PdfFixtures.blankPages(pdf, 10_000);
+
+    JsonNode file = uploadAndWait("ten-thousand-pages.pdf", Files.readAllBytes(pdf));
+
+    assertThat(file.get("status").asText()).isEqualTo("failed");
+    JsonNode error = file.get("processing_error");
+    assertThat(error.get("code").asText()).isEqualTo("too_many_pages");
+    assertThat(error.get("stage").asText()).isEqualTo("text_extraction");
+    assertThat(error.get("retryable").asBoolean()).isFalse();
+    assertThat(error.get("message").asText()).contains("10000 pages").contains("at most 500");
+    assertNothingHalfStored(file);
+    assertTheWorkerStillProcesses();
+  }
+
+  @Test
+  void aThirtyThousandPixelSquareImageIsRefusedFromItsHeaderWithoutBeingDecoded() throws Exception {
+    // 110 KB on disk; decoded it would be 112 MB even packed at 1 bit a pixel, and 900 MB as the
+    // 8-bit grey that OCR reads. The reader takes the size from the IHDR header and stops there.
+    byte[] png = Files.readAllBytes(ImageFixtures.hugePng(tmp.resolve("huge.png"), 30_000, 30_000));
+    assertThat(png.length).isLessThan(1_000_000);
+
+    long allocatedBefore = allocatedBytes();
+    JsonNode file = uploadAndWait("huge.png", png);
+    long allocated = allocatedBytes() - allocatedBefore;
+
+    assertThat(file.get("status").asText()).isEqualTo("failed");
+    assertThat(file.get("document_type").asText()).isEqualTo("png");
+    JsonNode error = file.get("processing_error");
+    assertThat(error.get("code").asText()).isEqualTo("image_too_large");
+    assertThat(error.get("stage").asText()).isEqualTo("text_extraction");
+    assertThat(error.get("retryable").asBoolean()).isFalse();
+    assertThat(error.get("message").asText()).contains("30000 x 30000");
+    // Everything this JVM allocated meanwhile (server, worker and this client, polling included):
+    // far below what one decode of the image would take.
+    assertThat(allocated).as("bytes allocated while the image was uploaded and refused").isLessThan(64L << 20);
+    assertNothingHalfStored(file);
+    assertTheWorkerStillProcesses();
+  }
+
+  @Test
   void uploadingForSomeoneElsesProfileIsForbiddenAndStoresNothing() throws Exception {
     JsonNode stranger = api.signup("docs-stranger@example.org", "correct horse battery", "Stranger");
     long before = storedObjects();
@@ -295,6 +344,39 @@ class DocumentsApiTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * A failed file is kept whole or not at all: its row and its stored object (so a person sees
+   * what failed), no events or detail rows, and one job that ended on its first attempt.
+   */
+  private static void assertNothingHalfStored(JsonNode file) throws IOException {
+    UUID id = UUID.fromString(file.get("id").asText());
+    assertThat(file.get("clinical_event_count").asInt()).isZero();
+    assertThat(count("select count(*) from public.patient_clinical_events where shell_file_id = '" + id + "'")).isZero();
+    assertThat(count("select count(*) from public.healthcare_encounters where shell_file_id = '" + id + "'")).isZero();
+    Map<String, Object> job = owner.withHandle(h -> h.createQuery("""
+            select status, attempt from public.job_queue where shell_file_id = :id
+            union all
+            select status, attempt from public.job_queue_archive where shell_file_id = :id""")
+        .bind("id", id).mapToMap().one());
+    assertThat(job).containsEntry("status", "completed").containsEntry("attempt", 1);
+    String key = owner.withHandle(h -> h.createQuery("select storage_path from public.shell_files where id = :id")
+        .bind("id", id).mapTo(String.class).one());
+    assertThat(server.dataDir.resolve("objects").resolve(key)).isRegularFile();
+    assertThat(storedObjects()).as("one stored object per registered file")
+        .isEqualTo(count("select count(*) from public.shell_files"));
+  }
+
+  private static void assertTheWorkerStillProcesses() throws Exception {
+    JsonNode after = uploadAndWait("after.txt", "Pulse 68 bpm\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(after.get("status").asText()).as("the worker survives").isEqualTo("completed");
+    assertThat(after.get("clinical_event_count").asInt()).isPositive();
+  }
+
+  /** Every byte this JVM has allocated so far (virtual threads count on their carriers). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+  }
 
   private static JsonNode uploadAndWait(String name, byte[] content) throws Exception {
     ApiClient.Response r = upload(name, content, null);

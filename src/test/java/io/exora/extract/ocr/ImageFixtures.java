@@ -18,8 +18,11 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
-/** Images made in code for the image reader's tests. */
-final class ImageFixtures {
+/**
+ * Images made in code for the image reader's tests. Public only for {@link #hugePng}, which the
+ * HTTP tests upload (io.exora.api.DocumentsApiTest).
+ */
+public final class ImageFixtures {
 
   private ImageFixtures() {}
 
@@ -60,7 +63,7 @@ final class ImageFixtures {
    * row by row through a deflater: a 30,000 x 30,000 one is about 110 KB on disk and would be
    * 900 MB decoded, and is never held in memory here.
    */
-  static Path hugePng(Path file, int width, int height) throws IOException {
+  public static Path hugePng(Path file, int width, int height) throws IOException {
     try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
       out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
       java.io.ByteArrayOutputStream ihdr = new java.io.ByteArrayOutputStream();

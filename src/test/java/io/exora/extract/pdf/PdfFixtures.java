@@ -21,8 +21,11 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
-/** PDFs made in code for the reader's tests: typed pages, scanned pages, and broken files. */
-final class PdfFixtures {
+/**
+ * PDFs made in code for the reader's tests: typed pages, scanned pages, and broken files. Public
+ * only for {@link #blankPages}, which the HTTP tests upload (io.exora.api.DocumentsApiTest).
+ */
+public final class PdfFixtures {
 
   private static final PDType1Font HELVETICA = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
 
@@ -124,7 +127,7 @@ final class PdfFixtures {
    * A valid PDF of {@code pages} blank pages (a flat page tree and a classic xref table), written
    * directly: 10,000 pages take 0.2 s this way, against over a second through PDFBox.
    */
-  static void blankPages(Path file, int pages) throws IOException {
+  public static void blankPages(Path file, int pages) throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
       CountingWriter w = new CountingWriter(out);
       long[] offsets = new long[pages + 3];
