@@ -32,6 +32,8 @@ grant insert (patient_id, uploaded_by, filename, original_filename, file_size_by
 --   replayed  the same uploader sent the same key with the same content for the same profile
 --             before: the earlier file and job are returned, nothing is written;
 --   conflict  the same key with different content or another profile: nothing is written.
+-- A created file is checked against the profile's plan and counted (V090__usage_metering.sql) in
+-- this transaction, from the stored size: over a limit it raises EX402 and nothing is written.
 -- Concurrent calls with one key serialise on the unique index shell_files_uploader_idempotency_key: one
 -- creates, the others replay (or conflict).
 create function public.register_upload(
@@ -55,6 +57,7 @@ declare
   v_file uuid;
   v_job uuid;
   v_existing public.shell_files;
+  v_created public.shell_files;
 begin
   -- The level, then the capability: a read_write grant may still lack can_upload_documents.
   if v_user is null or p_patient_id is null
@@ -81,6 +84,11 @@ begin
     return;
   end if;
 
+  -- The plan's limits, against the stored size and the server's page estimate (V090): raises
+  -- EX402 (402 plan_limit_exceeded), which rolls back the row; the caller deletes the object.
+  select * into v_created from public.shell_files f where f.id = v_file;
+  perform public.usage_enforce_upload(v_created);
+
   -- Structured and plain-text documents are quick; PDFs and images (OCR) are not.
   select e.job_id into v_job
     from public.enqueue_job_v3('shell_file_processing', left('process ' || p_filename, 200),
@@ -88,12 +96,16 @@ begin
                               'job_lane', case when p_document_type in ('ccda', 'fhir', 'text')
                                                then 'fast_queue' else 'standard_queue' end),
            'standard', 5) e;
-  update public.shell_files f set processing_job_id = v_job where f.id = v_file;
+  update public.shell_files f set processing_job_id = v_job where f.id = v_file
+  returning * into v_created;
+  -- Counted once per file, in this transaction (a replay above never reaches here); the uploader
+  -- was checked above, so the internal counter is called, not the guarded track_* function.
+  perform public.usage_count_upload(v_created);
   return query select v_file, v_job, 'created'::text;
 end
 $$;
 comment on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text) is
-  'Caller needs upload rights on p_patient_id (42501). Inserts the shell file and enqueues its processing job atomically; returns created, replayed (same key and content) or conflict.';
+  'Caller needs upload rights on p_patient_id (42501). Inserts the shell file, checks and counts it against the plan (EX402 over a limit) and enqueues its processing job atomically; returns created, replayed (same key and content) or conflict.';
 revoke all on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text) from public, anon;
 grant execute on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text)
   to authenticated;

@@ -53,6 +53,7 @@ public final class ErrorMapper {
         case TOO_LARGE -> new ApiError(413, "file_too_large", rejected.getMessage());
         case UNSUPPORTED_TYPE -> new ApiError(415, "unsupported_media_type", rejected.getMessage());
         case IDEMPOTENCY_CONFLICT -> new ApiError(409, "idempotency_conflict", rejected.getMessage());
+        case PLAN_LIMIT_EXCEEDED -> new ApiError(402, "plan_limit_exceeded", rejected.getMessage());
       };
     }
     if (e instanceof AuthException auth) {
@@ -101,6 +102,8 @@ public final class ErrorMapper {
       // 22023 is what Exora's own functions raise for a bad argument, with a message written
       // for the caller; the others come from PostgreSQL and may quote internal names.
       case "22023" -> ApiError.badRequest("invalid_input", serverMessage(e));
+      // A plan limit (V090__usage_metering.sql); the message names the limit.
+      case "EX402" -> new ApiError(402, "plan_limit_exceeded", serverMessage(e));
       case "23514", "23502", "22P02", "22007", "22008", "22001", "22003" ->
           ApiError.badRequest("invalid_input", "the request contains a value that is not allowed");
       case "40001", "40P01" -> new ApiError(503, "retry", "a concurrent update conflicted; retry the request");

@@ -70,6 +70,7 @@ public final class HttpApi implements AutoCloseable {
         new AdminRoutes(parts.requests()).register(config.routes);
         new ShellFileRoutes(parts.requests(), parts.uploads()).register(config.routes);
         new ClinicalEventRoutes(parts.requests(), bodies).register(config.routes);
+        new UsageRoutes(parts.requests(), bodies).register(config.routes);
       }
     });
   }

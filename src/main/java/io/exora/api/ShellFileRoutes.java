@@ -84,7 +84,8 @@ final class ShellFileRoutes {
         if (patientId == null) {
           throw ApiError.badRequest("invalid_input", "patient_id is required, before the file part");
         }
-        if (!uploads.canUpload(caller, patientId)) {
+        // The right and the plan, before a byte of the file is read or stored (402 when the plan is used up).
+        if (!uploads.admit(caller, CorrelationIds.of(ctx), patientId, idempotencyKey)) {
           throw ApiError.forbidden("you cannot upload documents for this profile");
         }
         try (InputStream content = part.getInputStream()) {

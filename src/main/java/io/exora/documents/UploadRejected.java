@@ -12,7 +12,9 @@ public final class UploadRejected extends RuntimeException {
     /** The idempotency key was used before for different content or another profile. */
     IDEMPOTENCY_CONFLICT,
     /** The request is not a well-formed upload (no file part, two files, a bad field). */
-    MALFORMED
+    MALFORMED,
+    /** The profile's plan allows no more documents, pages or storage this month. */
+    PLAN_LIMIT_EXCEEDED
   }
 
   private final Reason reason;

@@ -6,10 +6,12 @@ import io.exora.documents.UploadRejected.Reason;
 import io.exora.documents.storage.ObjectStorage;
 import io.exora.documents.storage.ObjectTooLarge;
 import io.exora.documents.storage.StoredObject;
+import io.exora.usage.UsageLimits;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.sql.SQLException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * then registers it and enqueues its processing in one database transaction as that person. If
  * anything fails after the bytes are stored, the stored object is removed; an object orphaned by a
  * crash in between is removed later by the orphan sweeper.
+ *
+ * <p>Plan limits are checked twice: before a byte is stored (a profile already at its limit is
+ * refused at once), and inside the registering transaction against the stored size and pages,
+ * where the upload is also counted (register_upload, V090__usage_metering.sql). Either refusal
+ * leaves no object and no row.
  */
 public final class Uploads {
   private static final Logger log = LoggerFactory.getLogger(Uploads.class);
@@ -44,9 +51,31 @@ public final class Uploads {
   }
 
   /**
-   * Stores and registers one document. {@code content} is read once, to its end or to the limit.
+   * The checks made before a byte of the document is read, in one transaction as the uploader:
+   * false when the caller may not upload for the profile; {@link UploadRejected} with {@link
+   * Reason#PLAN_LIMIT_EXCEEDED} when the profile's plan allows no further document this month (a
+   * replay of an idempotency key the caller already used is never refused).
+   */
+  public boolean admit(Caller caller, String correlationId, UUID patientId, String idempotencyKey) {
+    var refusal = transactions.run(caller, correlationId, h -> ShellFiles.canUpload(h, patientId)
+        ? UsageLimits.uploadRefusal(h, patientId, idempotencyKey) : null);
+    if (refusal == null) {
+      return false;
+    }
+    refusal.ifPresent(reason -> {
+      throw new UploadRejected(Reason.PLAN_LIMIT_EXCEEDED, reason);
+    });
+    return true;
+  }
+
+  /**
+   * Stores and registers one document. Call {@link #admit} first: it refuses a profile already at
+   * its plan's limit before anything is stored (the binding check, against the stored size, is
+   * made again when the document is registered, and a refused object is deleted). {@code content}
+   * is read once, to its end or to the limit.
    *
-   * @throws UploadRejected empty, too large, unsupported type, or an idempotency conflict
+   * @throws UploadRejected empty, too large, unsupported type, an idempotency conflict, or a plan
+   *     limit the stored document would pass
    */
   public Registered upload(Caller caller, String correlationId, UUID patientId, String clientFilename,
       String idempotencyKey, InputStream content) throws IOException {
@@ -68,8 +97,17 @@ public final class Uploads {
     boolean keep = false;
     try {
       String name = FileNames.sanitise(clientFilename);
-      ShellFiles.Registration r = transactions.run(caller, correlationId, h -> ShellFiles.register(h, patientId,
-          name, name, stored.size(), type, key, stored.sha256(), idempotencyKey));
+      ShellFiles.Registration r;
+      try {
+        r = transactions.run(caller, correlationId, h -> ShellFiles.register(h, patientId,
+            name, name, stored.size(), type, key, stored.sha256(), idempotencyKey));
+      } catch (RuntimeException e) {
+        SQLException limit = planLimit(e);
+        if (limit != null) {
+          throw new UploadRejected(Reason.PLAN_LIMIT_EXCEEDED, serverMessage(limit));
+        }
+        throw e;
+      }
       switch (r.outcome()) {
         case "created" -> {
           keep = true;
@@ -86,6 +124,24 @@ public final class Uploads {
         deleteQuietly(key);
       }
     }
+  }
+
+  private static SQLException planLimit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && UsageLimits.PLAN_LIMIT_SQLSTATE.equals(sql.getSQLState())) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  /** The limit's own message (written for the uploader in V090), without the driver's decorations. */
+  private static String serverMessage(SQLException e) {
+    if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        && p.getServerErrorMessage().getMessage() != null) {
+      return p.getServerErrorMessage().getMessage();
+    }
+    return "the upload would pass a limit of the profile's plan";
   }
 
   private void deleteQuietly(String key) {

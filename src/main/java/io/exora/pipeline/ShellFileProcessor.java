@@ -6,16 +6,22 @@ import io.exora.clinical.Extraction;
 import io.exora.db.Caller;
 import io.exora.db.RequestTransactions;
 import io.exora.documents.storage.ObjectStorage;
+import io.exora.queue.DeferJob;
 import io.exora.queue.Job;
 import io.exora.queue.JobContext;
 import io.exora.queue.JobHandler;
+import io.exora.usage.UsageLimits;
+import io.exora.usage.UsageMeter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +38,19 @@ import org.slf4j.LoggerFactory;
  * job's fenced completion. A document that cannot be read ends as a failed file with a
  * {@code processing_error} in that same kind of transaction; a failure that may pass (storage or
  * a provider unavailable) fails the attempt and the queue retries it.
+ *
+ * <p>Usage: each AI call's tokens are counted once (per generation) and the file's real page count
+ * corrects the upload's estimate, in the same transaction as the job's effects. A profile that has
+ * used its plan's AI tokens for the month spends no more: its job is deferred (the document and
+ * the job are kept) and the file says why in {@code processing_error}, naming the limit.
  */
 public final class ShellFileProcessor implements JobHandler {
   public static final String JOB_TYPE = "shell_file_processing";
   private static final Logger log = LoggerFactory.getLogger(ShellFileProcessor.class);
   /** Text kept in shell_files.extracted_text (for search and re-extraction), at most. */
   static final int MAX_KEPT_TEXT_CHARS = 1_000_000;
+  /** How long a job over its AI token limit waits before it asks again (an upgrade takes effect then). */
+  static final Duration AI_LIMIT_RECHECK = Duration.ofHours(1);
 
   private final RequestTransactions transactions;
   private final ObjectStorage storage;
@@ -95,6 +108,7 @@ public final class ShellFileProcessor implements JobHandler {
       throw new ProcessingFailure("no_text", "text_extraction",
           "no text could be read from the document (an empty page, or a scan too faint to read)", null);
     }
+    deferIfOverAiTokenLimit(ctx.job(), file);
     AiGenerations.Subject subject = new AiGenerations.Subject(file.patientId(), file.id(), ctx.job().id(),
         ctx.job().attempt());
     String input = text.text().length() > io.exora.ai.ExtractionRequest.MAX_TEXT_CHARS
@@ -107,7 +121,7 @@ public final class ShellFileProcessor implements JobHandler {
   private Map<String, Object> write(JobContext ctx, FileRow file, Extraction found, AiGenerations.Generation generation,
       String text, Integer pages, Double ocrConfidence) {
     Handle h = ctx.transaction();
-    UUID generationId = generation == null ? null : AiGenerations.record(h, generation);
+    UUID generationId = generation == null ? null : recordGeneration(h, generation);
     int events = ClinicalWriter.replace(h, new ClinicalWriter.Source(file.patientId(), file.id(), generationId,
         generation != null), found, file.uploadedOn());
     h.createUpdate("""
@@ -118,6 +132,7 @@ public final class ShellFileProcessor implements JobHandler {
         .bind("pages", pages).bind("ocr", ocrConfidence)
         .bind("text", text == null ? null : text.substring(0, Math.min(text.length(), MAX_KEPT_TEXT_CHARS)))
         .bind("id", file.id()).execute();
+    UsageMeter.fileProcessed(h, file.id());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("outcome", "completed");
     result.put("events", events);
@@ -130,7 +145,7 @@ public final class ShellFileProcessor implements JobHandler {
     log.info("shell file {} cannot be processed ({} at {}): {}", file.id(), code, stage, message);
     Handle h = ctx.transaction();
     if (generation != null) {
-      AiGenerations.record(h, generation);
+      recordGeneration(h, generation);
     }
     h.createUpdate("""
             update public.shell_files
@@ -140,6 +155,42 @@ public final class ShellFileProcessor implements JobHandler {
              where id = :id""")
         .bind("code", code).bind("message", message).bind("stage", stage).bind("id", file.id()).execute();
     return Map.of("outcome", "failed", "code", code, "stage", stage);
+  }
+
+  /** Writes the generation row and counts its tokens against the profile's plan (once per generation). */
+  private static UUID recordGeneration(Handle h, AiGenerations.Generation generation) {
+    UUID id = AiGenerations.record(h, generation);
+    UsageMeter.aiCall(h, generation.subject().profileId(), generation.subject().jobId(), id, generation.latency());
+    return id;
+  }
+
+  /**
+   * A profile over its plan's AI token limit gets no AI call: the file goes back to waiting with a
+   * processing_error that names the limit, and the job is deferred (no retry used) until the
+   * next recheck or the month's end, whichever is sooner. Nothing is dropped.
+   */
+  private void deferIfOverAiTokenLimit(Job job, FileRow file) {
+    Optional<String> refusal = transactions.run(Caller.serviceRole(), "job:" + job.id(),
+        h -> UsageLimits.aiRefusal(h, file.patientId()));
+    if (refusal.isEmpty()) {
+      return;
+    }
+    Instant now = Instant.now();
+    Instant nextMonth = ZonedDateTime.ofInstant(now, ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).plusMonths(1)
+        .atStartOfDay(ZoneOffset.UTC).toInstant();
+    Duration untilNextMonth = Duration.between(now, nextMonth).plusSeconds(1);
+    Duration delay = untilNextMonth.compareTo(AI_LIMIT_RECHECK) < 0 ? untilNextMonth : AI_LIMIT_RECHECK;
+    String message = refusal.get() + "; the document is kept and its processing resumes when the plan allows it "
+        + "(an upgrade, or the next billing month)";
+    transactions.run(Caller.serviceRole(), "job:" + job.id(), h -> h.createUpdate("""
+            update public.shell_files
+               set status = 'uploaded', processing_started_at = null,
+                   processing_error = jsonb_build_object('code', 'ai_token_limit_exceeded', 'message', :message,
+                                                         'stage', 'usage', 'retryable', true)
+             where id = :id and processing_job_id = :job and status = 'processing'""")
+        .bind("message", message).bind("id", file.id()).bind("job", job.id()).execute());
+    log.info("shell file {} waits: {}", file.id(), refusal.get());
+    throw new DeferJob(delay, message);
   }
 
   private Map<String, Object> finish(JobContext ctx, FileRow file, String outcome, Map<String, Object> extra) {

@@ -195,6 +195,42 @@ class RlsMatrixTest {
       DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
       """;
 
+  /** Plans: public product information; changed by the service role; retired, never deleted. */
+  private static final String SUBSCRIPTION_PLANS = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT      4      4         4         4          4         4       4       4       4      4      4      4
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    4
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      """;
+
+  /** An account's plan: the account reads its own; only the service role (and change_account_plan) writes. */
+  private static final String ACCOUNT_PLANS = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT      1      0         0         0          0         0       0       0       0      0    denied    2
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
+      """;
+
+  /** Usage counters: read by the owner and grantees with the view right; written by the service role and the usage functions. */
+  private static final String USAGE_TRACKING = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT      1      0         1         1          1         0       0       0       0      0    denied    2
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    2
+      """;
+
+  /** The usage ledger: read like the counters; appended by the service role and the usage functions, never changed. */
+  private static final String USAGE_EVENTS = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT      1      0         1         1          1         0       0       0       0      0    denied    2
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      """;
+
   /** Flyway's bookkeeping: no API role at all (migrations run as the schema owner). */
   private static final String CLOSED = """
                 owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
@@ -293,6 +329,20 @@ class RlsMatrixTest {
               + "price_version, latency_ms, attempts, status, error_code) "
               + "values (:p, 'openai', 'gpt-4o-mini', 'matrix', '1', '2026-11', 5, 1, 'failed', 'timeout')",
           "latency_ms = 1"),
+      new TableUnderTest("subscription_plans", SUBSCRIPTION_PLANS,
+          "insert into public.subscription_plans (plan_type, display_name, sort_order) values ('matrix', 'Matrix', 99)",
+          "display_name = display_name || ' changed'"),
+      new TableUnderTest("account_plans", ACCOUNT_PLANS,
+          "insert into public.account_plans (account_id, plan_type) values (:newcomer, 'basic')",
+          "reason = 'changed'"),
+      new TableUnderTest("user_usage_tracking", USAGE_TRACKING,
+          "insert into public.user_usage_tracking (profile_id, billing_cycle_start, billing_cycle_end, plan_type) "
+              + "values (:p, '2020-01-01', '2020-01-31', 'free')",
+          "ai_tokens_used = ai_tokens_used + 1"),
+      new TableUnderTest("usage_events", USAGE_EVENTS,
+          "insert into public.usage_events (profile_id, event_type, idempotency_key, billing_cycle_start) "
+              + "values (:p, 'storage_used', 'matrix:added', '2020-01-01')",
+          "metrics = '{\"changed\": true}'"),
       new TableUnderTest("job_queue", SERVICE_ONLY_TWO_ROWS,
           "insert into public.job_queue (job_type, job_lane, job_name, job_payload, patient_id) "
               + "values ('report_generation', 'default', 'matrix', '{\"matrix\": true}', :p)",
@@ -371,6 +421,7 @@ class RlsMatrixTest {
         insert into public.system_configuration (config_key, config_value) values ('matrix.setting', '1');
         insert into public.feature_flags (flag_name, enabled) values ('matrix_flag', true);
         insert into public.job_workers (worker_id, host, lanes) values ('matrix-worker', 'host', '{default}');
+        insert into public.account_plans (account_id, plan_type) values (:OWNER, 'basic'), (:OTHER_OWNER, 'premium');
 
         -- The triggers above wrote many audit rows; keep exactly one for P and one for Q.
         delete from public.audit_log;
@@ -428,6 +479,12 @@ class RlsMatrixTest {
         insert into public.ai_generations (profile_id, shell_file_id, provider, model_requested, model_returned,
                                            prompt_name, prompt_version, price_version, latency_ms, attempts, status)
           values (:X, '%2$s', 'local', 'local', 'seed@1', 'seed', '1', '2026-11', 3, 1, 'succeeded');
+        insert into public.user_usage_tracking (profile_id, billing_cycle_start, billing_cycle_end, plan_type,
+                                                shell_files_uploaded)
+          values (:X, date_trunc('month', now())::date,
+                  (date_trunc('month', now()) + interval '1 month' - interval '1 day')::date, 'basic', 1);
+        insert into public.usage_events (profile_id, event_type, idempotency_key, billing_cycle_start, shell_file_id)
+          values (:X, 'shell_file_uploaded', 'upload:' || '%2$s', date_trunc('month', now())::date, '%2$s');
         insert into public.job_queue_archive (id, job_type, job_lane, job_name, job_payload, status,
                                               completed_at, patient_id)
           values (gen_random_uuid(), 'report_generation', 'default', 'Seed job', '{"seed": true}',
