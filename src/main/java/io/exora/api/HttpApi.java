@@ -68,6 +68,7 @@ public final class HttpApi implements AutoCloseable {
         new AuthRoutes(parts.requests(), bodies, parts.passwords(), parts.tokens()).register(config.routes);
         new ProfileRoutes(parts.requests(), bodies).register(config.routes);
         new AdminRoutes(parts.requests()).register(config.routes);
+        new RateLimitRoutes(parts.requests(), bodies).register(config.routes);
         new ShellFileRoutes(parts.requests(), parts.uploads()).register(config.routes);
         new ClinicalEventRoutes(parts.requests(), bodies).register(config.routes);
         new UsageRoutes(parts.requests(), bodies).register(config.routes);

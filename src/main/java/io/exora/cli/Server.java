@@ -12,7 +12,6 @@ import io.exora.config.ExoraConfig;
 import io.exora.db.Database;
 import io.exora.db.ProvisionedDatabase;
 import io.exora.db.RequestTransactions;
-import io.exora.ai.SignalListener;
 import io.exora.documents.Uploads;
 import io.exora.documents.storage.ObjectStorage;
 import io.exora.documents.storage.OrphanSweeper;
@@ -27,6 +26,8 @@ import io.exora.queue.runtime.QueueDepthGauges;
 import io.exora.queue.runtime.QueueMaintenanceHandler;
 import io.exora.queue.runtime.Worker;
 import io.exora.queue.runtime.WorkerConfig;
+import io.exora.ratelimit.RateLimitGauges;
+import io.exora.ratelimit.RateLimiter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -98,9 +99,11 @@ public final class Server implements AutoCloseable {
       if (role == Role.API) {
         apiPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-api");
         QueueDepthGauges.register(metrics, queue(apiPool), DEPTH_MAX_AGE);
+        RateLimitGauges.register(metrics, new RateLimiter(new RequestTransactions(apiPool.jdbi()), metrics), DEPTH_MAX_AGE);
         http = HttpApi.api(apiParts(config, apiPool, storage, metrics));
       } else {
         QueueDepthGauges.register(metrics, queue(workerPool), DEPTH_MAX_AGE);
+        RateLimitGauges.register(metrics, new RateLimiter(new RequestTransactions(workerPool.jdbi()), metrics), DEPTH_MAX_AGE);
         http = HttpApi.operations(workerPool.dataSource(), metrics);
       }
       http.start(config.host(), config.port());
@@ -139,7 +142,8 @@ public final class Server implements AutoCloseable {
     WorkerConfig workerConfig = WorkerConfig.defaults(workerId(), lanes);
     Map<String, JobHandler> handlers = Map.of(
         QueueMaintenanceHandler.JOB_TYPE, new QueueMaintenanceHandler(new Pruner(queue)),
-        ShellFileProcessor.JOB_TYPE, Pipeline.processor(transactions, storage, config.ai(), SignalListener.NONE));
+        ShellFileProcessor.JOB_TYPE,
+        Pipeline.processor(transactions, storage, config.ai(), new RateLimiter(transactions, metrics)));
     return new Worker(workerConfig, queue, transactions, handlers, database.runtime(), jsonMapper(), metrics).start();
   }
 

@@ -4,24 +4,25 @@ import io.exora.ai.AiConfig;
 import io.exora.ai.AiProvider;
 import io.exora.ai.AiProviders;
 import io.exora.ai.PriceTable;
-import io.exora.ai.SignalListener;
 import io.exora.db.RequestTransactions;
 import io.exora.documents.storage.ObjectStorage;
 import io.exora.extract.ocr.ImageReader;
 import io.exora.extract.ocr.Tesseract;
 import io.exora.extract.pdf.PdfReader;
+import io.exora.ratelimit.RateLimiter;
 
 /** Builds the document-processing handler from its parts: storage, readers and the provider. */
 public final class Pipeline {
   private Pipeline() {}
 
+  /** Vendor responses' limit signals go to {@code limiter}, which every vendor call leases from. */
   public static ShellFileProcessor processor(RequestTransactions transactions, ObjectStorage storage, AiConfig ai,
-      SignalListener signals) {
+      RateLimiter limiter) {
     Tesseract tesseract = new Tesseract(Tesseract.Config.defaults());
     DocumentReading reading = new DocumentReading(new PdfReader(PdfReader.Limits.defaults(), tesseract),
         new ImageReader(ImageReader.Limits.defaults(), tesseract));
-    AiProvider provider = AiProviders.create(ai, new OfflineClinicalExtractor(), signals);
+    AiProvider provider = AiProviders.create(ai, new OfflineClinicalExtractor(), limiter::observe);
     return new ShellFileProcessor(transactions, storage, reading,
-        new ClinicalExtraction(provider, ai.model(), PriceTable.load()));
+        new ClinicalExtraction(provider, ai.model(), PriceTable.load(), limiter));
   }
 }

@@ -113,7 +113,7 @@ public final class ShellFileProcessor implements JobHandler {
         ctx.job().attempt());
     String input = text.text().length() > io.exora.ai.ExtractionRequest.MAX_TEXT_CHARS
         ? text.text().substring(0, io.exora.ai.ExtractionRequest.MAX_TEXT_CHARS) : text.text();
-    ClinicalExtraction.Outcome outcome = extraction.extract(input, subject);
+    ClinicalExtraction.Outcome outcome = extraction.extract(input, subject, ctx.workerId());
     return write(ctx, file, outcome.extraction(), outcome.generation(), text.text(), text.pageCount(),
         text.ocrConfidence());
   }

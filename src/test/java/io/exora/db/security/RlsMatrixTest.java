@@ -353,7 +353,19 @@ class RlsMatrixTest {
           "priority = 4"),
       new TableUnderTest("job_workers", SERVICE_ONLY_ONE_ROW,
           "insert into public.job_workers (worker_id, host, lanes) values ('matrix-added', 'host', '{default}')",
-          "active_jobs = active_jobs + 1"));
+          "active_jobs = active_jobs + 1"),
+      new TableUnderTest("api_rate_limits", SERVICE_ONLY_ONE_ROW,
+          "insert into public.api_rate_limits (provider_name, api_endpoint, requests_per_minute) "
+              + "values ('google', 'matrix-added', 1)",
+          "requests_per_minute = 2"),
+      new TableUnderTest("api_rate_slots", SERVICE_ONLY_ONE_ROW,
+          "insert into public.api_rate_slots (limit_id, width, slot_start, requests) "
+              + "select id, 'minute', date_trunc('minute', now()) + interval '1 minute', 1 from public.api_rate_limits",
+          "requests = requests + 1"),
+      new TableUnderTest("api_leases", SERVICE_ONLY_ONE_ROW,
+          "insert into public.api_leases (limit_id, reserved_tokens, granted_at, expires_at) "
+              + "select id, 1, now(), now() + interval '1 minute' from public.api_rate_limits",
+          "reserved_tokens = 2"));
 
   private enum Op { SELECT, INSERT, UPDATE, DELETE }
 
@@ -422,6 +434,12 @@ class RlsMatrixTest {
         insert into public.feature_flags (flag_name, enabled) values ('matrix_flag', true);
         insert into public.job_workers (worker_id, host, lanes) values ('matrix-worker', 'host', '{default}');
         insert into public.account_plans (account_id, plan_type) values (:OWNER, 'basic'), (:OTHER_OWNER, 'premium');
+        delete from public.api_rate_limits;
+        insert into public.api_rate_limits (provider_name, api_endpoint, requests_per_minute) values ('openai', 'matrix', 1);
+        insert into public.api_rate_slots (limit_id, width, slot_start, requests)
+          select id, 'second', date_trunc('second', now()), 1 from public.api_rate_limits;
+        insert into public.api_leases (limit_id, reserved_tokens, granted_at, expires_at)
+          select id, 1, now(), now() + interval '1 hour' from public.api_rate_limits;
 
         -- The triggers above wrote many audit rows; keep exactly one for P and one for Q.
         delete from public.audit_log;
