@@ -17,6 +17,7 @@ import io.exora.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +139,9 @@ final class ClinicalExtraction {
         : new JobAttempt(subject.jobId(), workerId, subject.jobAttempt());
     return switch (limiter.acquire(provider.name(), model, provider.estimateTokens(request), attempt)) {
       case Acquisition.Granted g -> g.leaseId();
-      case Acquisition.Wait w -> throw new DeferJob(w.delay(),
+      // The limiter names when capacity frees: come back then, spread over a quarter second
+      // so that the jobs told the same moment do not all arrive in the same millisecond.
+      case Acquisition.Wait w -> throw DeferJob.exactly(w.delay().plusMillis(ThreadLocalRandom.current().nextLong(250)),
           provider.name() + "/" + model + " is at its " + w.binding() + " limit until " + w.retryAt());
       case Acquisition.JobLost l -> throw new JobAttemptLost("job " + subject.jobId() + " attempt "
           + subject.jobAttempt() + " is no longer current; the " + provider.name() + " call is abandoned");

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.UUID;
 
 /**
@@ -91,7 +92,8 @@ public final class RateLimitBenchWorker {
         case Acquisition.Granted g -> lease = g.leaseId();
         case Acquisition.Wait w -> {
           sql("update public.bench_waits set deferrals = deferrals + 1 where job_id = :job", job);
-          throw new DeferJob(w.delay(), w.binding());
+          // as ClinicalExtraction does: the named moment, spread over a quarter second
+          throw DeferJob.exactly(w.delay().plusMillis(ThreadLocalRandom.current().nextLong(250)), w.binding());
         }
         case Acquisition.JobLost l -> {
           return Map.of("outcome", "lost");

@@ -167,7 +167,7 @@ public final class Worker implements AutoCloseable {
       outcome = "deferred";
       context.rollback();
       if (!run.released) {
-        queue.reschedule(config.workerId(), job, defer.delay(), defer.getMessage(), true);
+        queue.reschedule(config.workerId(), job, defer.delay(), defer.getMessage(), defer.jitter());
       }
     } catch (Exception | Error e) {
       outcome = "failed";

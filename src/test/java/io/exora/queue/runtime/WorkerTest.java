@@ -117,6 +117,24 @@ class WorkerTest {
   }
 
   @Test
+  void anExactDeferralComesBackAtTheNamedMomentAndAPlainOneWithJitter() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      List<UUID> jobs = f.enqueue(2);
+      UUID exact = jobs.get(0);
+      f.startWorker("deferring", 2, Map.of("system_maintenance", ctx -> {
+        Duration hundredSeconds = Duration.ofSeconds(100);
+        throw ctx.job().id().equals(exact) ? DeferJob.exactly(hundredSeconds, "limiter: free in 100 s")
+            : new DeferJob(hundredSeconds, "provider busy");
+      }));
+      QueueFixture.await("both deferred", Duration.ofSeconds(20),
+          () -> f.count("select count(*) from job_queue where status = 'deferred'") == 2);
+      String delayMs = "select (extract(epoch from scheduled_at - updated_at) * 1000)::bigint from job_queue where id = '%s'";
+      assertThat(f.count(delayMs.formatted(exact))).isEqualTo(100_000);
+      assertThat(f.count(delayMs.formatted(jobs.get(1)))).isBetween(100_000L, 110_000L).isNotEqualTo(100_000L);
+    }
+  }
+
+  @Test
   void shutdownReleasesUnfinishedJobsClaimableAtOnceWithoutUsingARetry() throws Exception {
     try (QueueFixture f = QueueFixture.fresh(8)) {
       f.enqueue(3);
