@@ -45,11 +45,6 @@ public final class Uploads {
     this.transactions = transactions;
   }
 
-  /** True when the caller may upload for the profile; checked before the bytes are read when it can be. */
-  public boolean canUpload(Caller caller, UUID patientId) {
-    return transactions.run(caller, null, h -> ShellFiles.canUpload(h, patientId));
-  }
-
   /**
    * The checks made before a byte of the document is read, in one transaction as the uploader:
    * false when the caller may not upload for the profile; {@link UploadRejected} with {@link

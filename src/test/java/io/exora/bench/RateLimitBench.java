@@ -385,8 +385,8 @@ public final class RateLimitBench {
       n.append("- Exora's utilisation is below the 95% target in this run. Where it goes: a minute window of\n")
           .append("  61 one-second slots, each call counted from its release (so up to about 97% when the limit\n")
           .append("  binds continuously), reservations (input plus the maximum output) held while calls are in\n")
-          .append("  flight, and the gaps between a slot freeing and the deferred job coming back (the queue adds\n")
-          .append("  up to 10% jitter to every deferral, and a loaded 2-core machine adds its own scheduling delay).\n");
+          .append("  flight, and the gaps between a slot freeing and the deferred job coming back (a deferral\n")
+          .append("  adds up to 250 ms, then a claim; a loaded 2-core machine adds its own scheduling delay).\n");
     }
     if (e.get("heldByVictimAtKill").asLong() == 0) {
       n.append("- The SIGKILL landed while the killed worker held no lease in this run; `LeaseCrashIT` kills a\n")
