@@ -84,11 +84,6 @@ begin
     return;
   end if;
 
-  -- The plan's limits, against the stored size and the server's page estimate (V090): raises
-  -- EX402 (402 plan_limit_exceeded), which rolls back the row; the caller deletes the object.
-  select * into v_created from public.shell_files f where f.id = v_file;
-  perform public.usage_enforce_upload(v_created);
-
   -- Structured and plain-text documents are quick; PDFs and images (OCR) are not.
   select e.job_id into v_job
     from public.enqueue_job_v3('shell_file_processing', left('process ' || p_filename, 200),
@@ -98,9 +93,11 @@ begin
            'standard', 5) e;
   update public.shell_files f set processing_job_id = v_job where f.id = v_file
   returning * into v_created;
-  -- Counted once per file, in this transaction (a replay above never reaches here); the uploader
-  -- was checked above, so the internal counter is called, not the guarded track_* function.
-  perform public.usage_count_upload(v_created);
+  -- The plan's limits, against the stored size and the server's page estimate (V090): raises
+  -- EX402 (402 plan_limit_exceeded), which rolls back the row and the job; the caller deletes the
+  -- object. Otherwise the file is counted once, in this transaction (a replay above never reaches
+  -- here); the uploader was checked above, so the internal function is called, not track_*.
+  perform public.usage_check_and_count_upload(v_created);
   return query select v_file, v_job, 'created'::text;
 end
 $$;

@@ -336,7 +336,8 @@ create function public.usage_record(
   p_metrics          jsonb default '{}'::jsonb,
   p_shell_file_id    uuid  default null,
   p_job_id           uuid  default null,
-  p_ai_generation_id uuid  default null
+  p_ai_generation_id uuid  default null,
+  p_plan             public.subscription_plans default null
 ) returns boolean
   language plpgsql
   set search_path = ''
@@ -350,7 +351,8 @@ begin
   if not public.usage_flag('usage_tracking', true) then
     return false;
   end if;
-  v_plan := public.usage_plan_of(p_profile_id);
+  -- A caller that has just read the plan (usage_check_and_count_upload) passes it.
+  v_plan := case when p_plan.plan_type is null then public.usage_plan_of(p_profile_id) else p_plan end;
   if p_files < 0 or p_bytes < 0 or p_tokens < 0 or p_ai_jobs < 0 or p_ai_seconds < 0 then
     raise exception 'usage amounts must not be negative' using errcode = '22023';
   end if;
@@ -409,10 +411,11 @@ begin
 end
 $$;
 comment on function public.usage_record(uuid, text, text, timestamptz, integer, integer, bigint, bigint, integer,
-                                        numeric, jsonb, uuid, uuid, uuid) is
+                                        numeric, jsonb, uuid, uuid, uuid, public.subscription_plans) is
   'Internal. Counts one usage event once per idempotency key into the month of p_at (creating the month row), then records 80/90/100% threshold events once per month and limit. False for a replay or with usage_tracking off.';
 revoke all on function public.usage_record(uuid, text, text, timestamptz, integer, integer, bigint, bigint, integer,
-                                           numeric, jsonb, uuid, uuid, uuid) from public, anon, authenticated, service_role;
+                                           numeric, jsonb, uuid, uuid, uuid, public.subscription_plans)
+  from public, anon, authenticated, service_role;
 
 -- usage_estimated_pages(file): the server's page count of a stored file: the one its processing
 -- read when known, else an estimate from the stored size (PDF about 10 pages per MiB, at least 1;
@@ -436,7 +439,8 @@ grant execute on function public.usage_estimated_pages(public.shell_files) to au
 -- usage_count_upload(file): count one stored file once (key upload:<file>) with its stored size
 -- and the server's pages. Internal: register_upload (which has checked the uploader) and
 -- track_shell_file_upload_usage (which checks) call it.
-create function public.usage_count_upload(p_file public.shell_files) returns boolean
+create function public.usage_count_upload(p_file public.shell_files,
+                                          p_plan public.subscription_plans default null) returns boolean
   language plpgsql
   set search_path = ''
   as $$
@@ -448,12 +452,13 @@ begin
                              jsonb_build_object('file_size_bytes', p_file.file_size_bytes, 'pages', v_pages,
                                                 'pages_estimated', p_file.page_count is null,
                                                 'document_type', p_file.document_type),
-                             p_file.id, p_file.processing_job_id, null);
+                             p_file.id, p_file.processing_job_id, null, p_plan);
 end
 $$;
-comment on function public.usage_count_upload(public.shell_files) is
+comment on function public.usage_count_upload(public.shell_files, public.subscription_plans) is
   'Internal. Counts a stored file once (upload:<file>) with its stored size and server-side pages.';
-revoke all on function public.usage_count_upload(public.shell_files) from public, anon, authenticated, service_role;
+revoke all on function public.usage_count_upload(public.shell_files, public.subscription_plans)
+  from public, anon, authenticated, service_role;
 
 -- The tracking functions (the original's signatures) ---------------------------------------------
 
@@ -652,10 +657,12 @@ comment on function public.usage_upload_refusal(uuid, text) is
 revoke all on function public.usage_upload_refusal(uuid, text) from public, anon;
 grant execute on function public.usage_upload_refusal(uuid, text) to authenticated, service_role;
 
--- usage_enforce_upload: inside register_upload, once the file's row exists: locks the profile's
--- month row (so concurrent uploads are checked one after the other) and raises SQLSTATE EX402
--- (the API's 402 plan_limit_exceeded) when the stored size and pages would pass a limit. Internal.
-create function public.usage_enforce_upload(p_file public.shell_files) returns void
+-- usage_check_and_count_upload: inside register_upload, once the file's row and job exist: locks
+-- the profile's month row (so concurrent uploads are checked one after the other), raises SQLSTATE
+-- EX402 (the API's 402 plan_limit_exceeded, rolling the upload back) when the stored size and
+-- pages would pass a limit, and otherwise counts the file, with the plan it has just read.
+-- Internal.
+create function public.usage_check_and_count_upload(p_file public.shell_files) returns void
   language plpgsql
   set search_path = ''
   as $$
@@ -677,11 +684,12 @@ begin
   if v_reason is not null then
     raise exception '%', v_reason using errcode = 'EX402', hint = 'plan_limit_exceeded';
   end if;
+  perform public.usage_count_upload(p_file, v_plan);
 end
 $$;
-comment on function public.usage_enforce_upload(public.shell_files) is
-  'Internal (register_upload). Locks the month row and raises EX402 naming the limit when the stored file would pass the plan''s files, pages or storage limit.';
-revoke all on function public.usage_enforce_upload(public.shell_files) from public, anon, authenticated;
+comment on function public.usage_check_and_count_upload(public.shell_files) is
+  'Internal (register_upload). Locks the month row, raises EX402 naming the limit when the stored file would pass the plan''s files, pages or storage limit, else counts the file once.';
+revoke all on function public.usage_check_and_count_upload(public.shell_files) from public, anon, authenticated;
 
 -- usage_ai_refusal(profile): a message naming the AI token limit when the profile has used it up
 -- this month, else null (also with usage tracking off). Service role: the worker asks before it
