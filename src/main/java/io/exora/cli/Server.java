@@ -97,7 +97,7 @@ public final class Server implements AutoCloseable {
       }
       HttpApi http;
       if (role == Role.API) {
-        apiPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-api");
+        apiPool = Database.open(database.runtime(), config.dbPoolSize(), "exora-api", Database.REQUEST_QUEUE_TIMEOUT);
         QueueDepthGauges.register(metrics, queue(apiPool), DEPTH_MAX_AGE);
         RateLimitGauges.register(metrics, new RateLimiter(new RequestTransactions(apiPool.jdbi()), metrics), DEPTH_MAX_AGE);
         http = HttpApi.api(apiParts(config, apiPool, storage, metrics));

@@ -13,21 +13,24 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 
 /** The connection pool and the JDBI handle factory over it. */
 public final class Database implements AutoCloseable {
-  /** How long opening a connection may take before the database counts as unavailable (503). */
+  /**
+   * How long opening a connection may take before the database counts as unavailable (503), and
+   * how long workers and tools queue for a free connection.
+   */
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
   /**
-   * How long a caller queues for a free connection when every one is in use. A burst (a family
-   * uploading a folder, 1,000 uploads at once) is served in turn rather than refused; only a
-   * wait this long says the server is overloaded (503 server_busy).
+   * How long an API request queues for a free connection when every one is in use. A burst (a
+   * family uploading a folder, 1,000 uploads at once) is served in turn rather than refused; only
+   * a wait this long says the server is overloaded (503 server_busy).
    */
-  static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration REQUEST_QUEUE_TIMEOUT = Duration.ofSeconds(60);
   private final HikariDataSource pool;
   private final DataSource gated;
   private final Jdbi jdbi;
 
-  private Database(HikariDataSource pool, int size) {
+  private Database(HikariDataSource pool, int size, Duration queueTimeout) {
     this.pool = pool;
-    this.gated = new GatedDataSource(pool, size, QUEUE_TIMEOUT);
+    this.gated = new GatedDataSource(pool, size, queueTimeout);
     this.jdbi = Jdbi.create(gated).installPlugin(new PostgresPlugin());
     // Rows map onto records by their canonical constructor (snake_case columns to camelCase).
     jdbi.registerRowMapper((RowMapperFactory) (type, config) -> {
@@ -37,6 +40,11 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database open(ConnectionSettings settings, int poolSize, String poolName) {
+    return open(settings, poolSize, poolName, CONNECTION_TIMEOUT);
+  }
+
+  /** A pool whose callers queue up to {@code queueTimeout} for a free connection. */
+  public static Database open(ConnectionSettings settings, int poolSize, String poolName, Duration queueTimeout) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(settings.jdbcUrl());
     if (settings.user() != null) {
@@ -53,7 +61,7 @@ public final class Database implements AutoCloseable {
     config.setInitializationFailTimeout(-1);
     config.addDataSourceProperty("ApplicationName", "exora");
     config.addDataSourceProperty("tcpKeepAlive", "true");
-    return new Database(new HikariDataSource(config), poolSize);
+    return new Database(new HikariDataSource(config), poolSize, queueTimeout);
   }
 
   public Jdbi jdbi() {

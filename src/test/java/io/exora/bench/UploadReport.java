@@ -82,7 +82,7 @@ final class UploadReport {
       long unavailable = (long) sum(rounds, x -> x.get("single").get("statuses").path("503").asDouble()
           + x.get("twice").get("statuses").path("503").asDouble());
       b.append(String.format(Locale.ROOT, "Reading: %s of the %s upload errors are 503s (`server_busy`: a request "
-              + "queued for one of the pool's 10 connections for longer than `Database.QUEUE_TIMEOUT`). The "
+              + "queued for one of the pool's 10 connections for longer than `Database.REQUEST_QUEUE_TIMEOUT`). The "
               + "transactions baseline, with no HTTP and no storage, runs at %,.0f upload transaction pairs/s. One at a "
               + "time those two transactions take %.1f ms of an upload's %.1f ms: a burst is bounded by the database "
               + "path, not by HTTP or storage.\n\n",
