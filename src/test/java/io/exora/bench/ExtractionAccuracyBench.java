@@ -94,20 +94,11 @@ public final class ExtractionAccuracyBench {
 
   /** The commit measured, and whether src/main had uncommitted changes on top of it. */
   private static String commit() {
-    String head = capture("git", "rev-parse", "--short", "HEAD").strip();
-    boolean dirty = !capture("git", "status", "--porcelain", "--", "src/main").isBlank();
+    String head = BenchHost.capture("git", "rev-parse", "--short", "HEAD").strip();
+    boolean dirty = !BenchHost.capture("git", "status", "--porcelain", "--", "src/main").isBlank();
     return (head.isEmpty() ? "unknown" : head) + (dirty ? " (with uncommitted changes under src/main)" : "");
   }
 
-  private static String capture(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return p.waitFor() == 0 ? s : "";
-    } catch (IOException | InterruptedException e) {
-      return "";
-    }
-  }
 
   private static long count(List<AccuracySet.Document> documents, AccuracySet.Delivery d) {
     return documents.stream().filter(x -> x.delivery() == d).count();

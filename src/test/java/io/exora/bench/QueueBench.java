@@ -107,7 +107,7 @@ public final class QueueBench {
       if (pg != null) {
         pg.close();
       }
-      deleteTree(tmp);
+      BenchHost.deleteTree(tmp);
     }));
     Path bin = PostgresBinaries.unpack(Path.of(opts.getOrDefault("pg-cache", "target/pg-runtime")).toAbsolutePath());
     step("starting PostgreSQL in " + tmp + " (default settings: fsync on, synchronous_commit on)");
@@ -153,7 +153,7 @@ public final class QueueBench {
         results.get("memory").get("withJobsInFlight").get("rssMiB").asDouble()));
 
     results.put("totalSeconds", (System.nanoTime() - began) / 1e9);
-    ((ObjectNode) results.get("machine")).put("loadAfter", loadAverage());
+    ((ObjectNode) results.get("machine")).put("loadAfter", BenchHost.loadAverage());
     Files.writeString(out.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
     String section = QueueReport.section(results);
     Files.writeString(out.resolve("queue-section.md"), section);
@@ -220,9 +220,9 @@ public final class QueueBench {
           .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown"));
     }
     n.put("kernel", System.getProperty("os.version"));
-    n.put("loadBefore", loadAverage());
+    n.put("loadBefore", BenchHost.loadAverage());
     n.put("java", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
-    n.put("node", capture(List.of(opts.getOrDefault("node", "node"), "--version")).trim());
+    n.put("node", BenchHost.capture(opts.getOrDefault("node", "node"), "--version").trim());
     return n;
   }
 
@@ -347,7 +347,7 @@ public final class QueueBench {
     n.put("seconds", seconds);
     n.put("scale", scale);
     n.put("script", "UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid (one row, autocommit)");
-    n.put("pgbenchVersion", capture(List.of(pgbench, "--version")).trim());
+    n.put("pgbenchVersion", BenchHost.capture(pgbench, "--version").trim());
     return n;
   }
 
@@ -367,9 +367,9 @@ public final class QueueBench {
   /** Which code was measured: the commit, and the files under src/main (and the pom) changed since. */
   private static ObjectNode code() {
     ObjectNode n = JSON.createObjectNode();
-    n.put("commit", capture(List.of("git", "rev-parse", "--short", "HEAD")).trim());
+    n.put("commit", BenchHost.capture("git", "rev-parse", "--short", "HEAD").trim());
     ArrayNode changed = n.putArray("uncommitted");
-    for (String line : capture(List.of("git", "status", "--porcelain", "--", "src/main", "pom.xml")).split("\n")) {
+    for (String line : BenchHost.capture("git", "status", "--porcelain", "--", "src/main", "pom.xml").split("\n")) {
       if (line.length() > 3) {
         changed.add(line.substring(3).trim());
       }
@@ -377,26 +377,7 @@ public final class QueueBench {
     return n;
   }
 
-  /** The 1, 5 and 15 minute load averages: others' work on this machine shows here. */
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
 
-  private static String capture(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(30, TimeUnit.SECONDS);
-      return s;
-    } catch (IOException | InterruptedException e) {
-      return "unknown";
-    }
-  }
 
   private static void sql(ConnectionSettings settings, String sql) throws SQLException {
     try (Connection c = connect(settings); Statement st = c.createStatement()) {
@@ -420,14 +401,4 @@ public final class QueueBench {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort
-    }
-  }
 }

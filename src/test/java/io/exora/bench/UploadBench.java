@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,18 +114,18 @@ public final class UploadBench {
     results.put("date", LocalDate.now(ZoneOffset.UTC).toString());
     results.put("nproc", Runtime.getRuntime().availableProcessors());
     results.put("java", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
-    results.put("loadBefore", loadAverage());
-    results.put("commit", capture("git", "rev-parse", "--short", "HEAD"));
+    results.put("loadBefore", BenchHost.loadAverage());
+    results.put("commit", BenchHost.capture("git", "rev-parse", "--short", "HEAD"));
     results.put("uploads", uploads);
     results.put("sizeBytes", sizeBytes);
     results.put("rounds", rounds);
 
     Path tmp = Files.createTempDirectory("exora-upload-bench-");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tmp)));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> BenchHost.deleteTree(tmp)));
     uploadRounds(tmp.resolve("uploads"), uploads, sizeBytes, rounds);
     pipeline(tmp.resolve("pipeline"), opt("pdfs", 60), opt("images", 6), opt("pipeline-runs", 2));
 
-    results.put("loadAfter", loadAverage());
+    results.put("loadAfter", BenchHost.loadAverage());
     results.put("seconds", (System.nanoTime() - began) / 1e9);
     Files.writeString(out.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
     Path doc = Path.of(opts.getOrDefault("doc", "docs/benchmarks.md"));
@@ -591,38 +590,8 @@ public final class UploadBench {
     }
   }
 
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
 
-  private static String capture(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 ? s : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary directory: best effort
-    }
-  }
 
   static double median(JsonNode runs, ToDoubleFunction<JsonNode> f) {
     double[] v = new double[runs.size()];

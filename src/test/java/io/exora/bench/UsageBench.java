@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * The usage-metering benchmark (bench/usage/run): what metering adds to an upload. Starts its own
@@ -91,7 +90,7 @@ public final class UsageBench {
     int uploads = opt("uploads", 300);
     int rounds = opt("rounds", 8);
     int warmup = opt("warmup", 400);
-    String loadBefore = loadAverage();
+    String loadBefore = BenchHost.loadAverage();
 
     Path tmp = Files.createTempDirectory("exora-usage-bench-");
     Path bin = PostgresBinaries.unpack(Path.of(opts.getOrDefault("pg-cache", "target/pg-runtime")).toAbsolutePath());
@@ -155,9 +154,9 @@ public final class UsageBench {
     } finally {
       server.close();
       pg.close();
-      deleteTree(tmp);
+      BenchHost.deleteTree(tmp);
     }
-    String section = section(results, clients, uploads, rounds, warmup, pgVersion, loadBefore, loadAverage(),
+    String section = section(results, clients, uploads, rounds, warmup, pgVersion, loadBefore, BenchHost.loadAverage(),
         (System.nanoTime() - began) / 1e9);
     Path doc = Path.of(opts.getOrDefault("doc", "docs/benchmarks.md"));
     QueueReport.replaceSection(doc, SECTION, section);
@@ -255,8 +254,8 @@ public final class UsageBench {
         .append(System.getProperty("java.vm.vendor")).append(' ').append(System.getProperty("java.runtime.version"))
         .append(". Load average (1/5/15 min) ").append(loadBefore).append(" before, ").append(loadAfter)
         .append(" after: other work on the machine shares its 2 cores.  \n");
-    b.append("Code: commit ").append(capture("git", "rev-parse", "--short", "HEAD").trim());
-    String dirty = capture("git", "status", "--porcelain", "--", "src/main", "pom.xml").trim();
+    b.append("Code: commit ").append(BenchHost.capture("git", "rev-parse", "--short", "HEAD").trim());
+    String dirty = BenchHost.capture("git", "status", "--porcelain", "--", "src/main", "pom.xml").trim();
     b.append(dirty.isEmpty() ? "" : " plus uncommitted changes to " + dirty.lines().map(l -> l.substring(3)).toList())
         .append(".  \n");
     b.append("Server: PostgreSQL ").append(pgVersion)
@@ -327,37 +326,6 @@ public final class UsageBench {
     return DriverManager.getConnection(s.jdbcUrl(), props);
   }
 
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
 
-  private static String capture(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor();
-      return out;
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + root + ": " + e);
-    }
-  }
 }
