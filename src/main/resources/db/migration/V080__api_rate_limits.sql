@@ -617,6 +617,9 @@ create function public.put_api_rate_limit(p_provider text, p_endpoint text,
   security definer
   set search_path = ''
   as $$
+declare
+  v_bad_name  text;
+  v_bad_value bigint;
 begin
   if not (public.is_service_role() or public.is_admin()) then
     raise exception 'only operators may change rate limits' using errcode = '42501';
@@ -628,20 +631,17 @@ begin
   if p_endpoint is null or length(p_endpoint) not between 1 and 200 then
     raise exception 'endpoint must be 1 to 200 characters (a model, an endpoint, or * for any)' using errcode = '22023';
   end if;
-  if p_requests_per_minute <= 0 then
-    raise exception 'requests_per_minute must be positive (or null for no limit), got %', p_requests_per_minute using errcode = '22023';
-  end if;
-  if p_requests_per_hour <= 0 then
-    raise exception 'requests_per_hour must be positive (or null for no limit), got %', p_requests_per_hour using errcode = '22023';
-  end if;
-  if p_tokens_per_minute <= 0 then
-    raise exception 'tokens_per_minute must be positive (or null for no limit), got %', p_tokens_per_minute using errcode = '22023';
-  end if;
-  if p_tokens_per_hour <= 0 then
-    raise exception 'tokens_per_hour must be positive (or null for no limit), got %', p_tokens_per_hour using errcode = '22023';
-  end if;
-  if p_concurrent_requests <= 0 then
-    raise exception 'concurrent_requests must be positive (or null for no limit), got %', p_concurrent_requests using errcode = '22023';
+  select l.name, l.value into v_bad_name, v_bad_value
+    from (values (1, 'requests_per_minute', p_requests_per_minute::bigint),
+                 (2, 'requests_per_hour', p_requests_per_hour::bigint),
+                 (3, 'tokens_per_minute', p_tokens_per_minute),
+                 (4, 'tokens_per_hour', p_tokens_per_hour),
+                 (5, 'concurrent_requests', p_concurrent_requests::bigint)) l(ord, name, value)
+   where l.value <= 0
+   order by l.ord
+   limit 1;
+  if v_bad_name is not null then
+    raise exception '% must be positive (or null for no limit), got %', v_bad_name, v_bad_value using errcode = '22023';
   end if;
   if num_nonnulls(p_requests_per_minute, p_requests_per_hour, p_tokens_per_minute, p_tokens_per_hour,
                   p_concurrent_requests) = 0 then
