@@ -19,12 +19,6 @@ public final class ShellFiles {
 
   private ShellFiles() {}
 
-  /** True when the caller may upload documents for the profile. */
-  public static boolean canUpload(Handle h, UUID patientId) {
-    return h.createQuery("select :p in (select public.my_profiles('read_write', 'upload_documents'))")
-        .bind("p", patientId).mapTo(Boolean.class).one();
-  }
-
   public static Registration register(Handle h, UUID patientId, String filename, String originalFilename,
       long sizeBytes, DocumentType type, String storageKey, String sha256, String idempotencyKey) {
     return h.createQuery("""

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,15 @@ public final class Uploads {
    * replay of an idempotency key the caller already used is never refused).
    */
   public boolean admit(Caller caller, String correlationId, UUID patientId, String idempotencyKey) {
-    var refusal = transactions.run(caller, correlationId, h -> ShellFiles.canUpload(h, patientId)
-        ? UsageLimits.uploadRefusal(h, patientId, idempotencyKey) : null);
-    if (refusal == null) {
-      return false;
+    Optional<String> refusal;
+    try {
+      // usage_upload_refusal checks the upload right first (my_profiles' rule, 42501 without it).
+      refusal = transactions.run(caller, correlationId, h -> UsageLimits.uploadRefusal(h, patientId, idempotencyKey));
+    } catch (RuntimeException e) {
+      if (withSqlState(e, "42501") != null) {
+        return false;
+      }
+      throw e;
     }
     refusal.ifPresent(reason -> {
       throw new UploadRejected(Reason.PLAN_LIMIT_EXCEEDED, reason);
@@ -97,7 +103,7 @@ public final class Uploads {
         r = transactions.run(caller, correlationId, h -> ShellFiles.register(h, patientId,
             name, name, stored.size(), type, key, stored.sha256(), idempotencyKey));
       } catch (RuntimeException e) {
-        SQLException limit = planLimit(e);
+        SQLException limit = withSqlState(e, UsageLimits.PLAN_LIMIT_SQLSTATE);
         if (limit != null) {
           throw new UploadRejected(Reason.PLAN_LIMIT_EXCEEDED, serverMessage(limit));
         }
@@ -121,9 +127,9 @@ public final class Uploads {
     }
   }
 
-  private static SQLException planLimit(Throwable e) {
+  private static SQLException withSqlState(Throwable e, String sqlState) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && UsageLimits.PLAN_LIMIT_SQLSTATE.equals(sql.getSQLState())) {
+      if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
         return sql;
       }
     }

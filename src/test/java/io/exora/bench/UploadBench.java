@@ -18,6 +18,7 @@ import io.exora.documents.ShellFiles;
 import io.exora.documents.Uploads;
 import io.exora.documents.storage.FileStorage;
 import io.javalin.Javalin;
+import io.exora.usage.UsageLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -254,7 +255,7 @@ public final class UploadBench {
   }
 
   /**
-   * The database baseline: an upload's two transactions (the can-upload check, then
+   * The database baseline: an upload's two transactions (the upload right and plan check, then
    * register_upload, which inserts the row and enqueues the job) as the same user, all at once on
    * virtual threads through a pool of the server's size and gate, no HTTP and no storage. Each
    * registers a key that names no stored object; the worker is off, so nothing reads them.
@@ -280,9 +281,10 @@ public final class UploadBench {
           inFlight.acquire();
           long start = System.nanoTime();
           try {
-            if (!transactions.run(caller, null, h -> ShellFiles.canUpload(h, account.profileId))) {
-              throw new IllegalStateException("cannot upload");
-            }
+            transactions.run(caller, null, h -> UsageLimits.uploadRefusal(h, account.profileId, null))
+                .ifPresent(refusal -> {
+                  throw new IllegalStateException(refusal);
+                });
             transactions.run(caller, null, h -> ShellFiles.register(h, account.profileId, "db.txt", "db.txt",
                 102_400, DocumentType.TEXT, "shell-files/" + keyPrefix + index, sha, keyPrefix + index));
             statuses[index] = 201;

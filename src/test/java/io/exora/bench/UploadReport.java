@@ -42,7 +42,7 @@ final class UploadReport {
         .append("sink, a bare Javalin on virtual threads with the same streaming multipart parser that only drains ")
         .append("the file (HTTP and the body, no storage, no database); the same files put straight into a ")
         .append("`FileStorage` (write, fsync, rename, fsync the directory) and an upload's two transactions ")
-        .append("(the can-upload check, then `register_upload`) through a pool of the server's size, both ")
+        .append("(the upload right and plan check, then `register_upload`) through a pool of the server's size, both ")
         .append(n0(uploads)).append(" at once on virtual threads in-process; (a) ").append(n0(uploads))
         .append(" uploads (`POST /v1/shell-files`, one `Idempotency-Key` each); (b) ").append(n0(uploads))
         .append(" more, each sent twice under one key, all ").append(n0(2 * uploads)).append(" in flight at once; ")
