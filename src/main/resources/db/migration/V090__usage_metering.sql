@@ -177,15 +177,19 @@ insert into public.feature_flags (flag_name, enabled, description) values
 on conflict (flag_name) do nothing;
 
 -- Internal helpers ------------------------------------------------------------------------------
--- Not SECURITY DEFINER and not executable by any API role: they run inside the guarded functions
--- below, with those functions' (the owner's) rights, and trust their arguments. They are PL/pgSQL
+-- Not SECURITY DEFINER, and those that read or write tables are not executable by any API role:
+-- they run inside the guarded functions below, with those functions' (the owner's) rights, and
+-- trust their arguments (the pure ones, such as usage_billing_month, are open to all). They are PL/pgSQL
 -- rather than SQL on purpose: a SQL function with a pinned search_path cannot be inlined and is
 -- planned again at every call, while PL/pgSQL keeps its plans for the session (bench/usage/run).
+-- They (and the internal enforcement helpers further down) do not pin search_path: they run on
+-- every upload, a SET clause costs each call a GUC change and restore, and they need none. They
+-- hold no rights of their own, every name in them is schema-qualified, and when a guarded function
+-- calls them its own pinned search_path is in force.
 
 -- usage_flag(name, default): a feature flag, or the default when the flag row is absent.
 create function public.usage_flag(p_flag_name text, p_default boolean) returns boolean
   language plpgsql stable
-  set search_path = ''
   as $$
 begin
   return coalesce((select f.enabled from public.feature_flags f where f.flag_name = p_flag_name), p_default);
@@ -198,7 +202,6 @@ revoke all on function public.usage_flag(text, boolean) from public, anon, authe
 -- usage_billing_month(at): the first day of the billing month containing `at` (UTC calendar month).
 create function public.usage_billing_month(p_at timestamptz) returns date
   language plpgsql immutable
-  set search_path = ''
   as $$
 begin
   return (date_trunc('month', p_at at time zone 'UTC'))::date;
@@ -215,7 +218,6 @@ grant execute on function public.usage_billing_month(timestamptz) to authenticat
 -- assigns a plan. Metering itself runs either way (usage_tracking).
 create function public.usage_default_plan() returns text
   language plpgsql stable
-  set search_path = ''
   as $$
 begin
   return coalesce((select c.config_value #>> '{}' from public.system_configuration c
@@ -233,7 +235,6 @@ revoke all on function public.usage_default_plan() from public, anon, authentica
 -- every call (about 0.3 ms), too dear twice per upload.
 create function public.usage_can_upload(p_profile_id uuid) returns boolean
   language plpgsql stable
-  set search_path = ''
   as $$
 begin
   return auth.uid() is not null and p_profile_id is not null
@@ -253,7 +254,6 @@ revoke all on function public.usage_can_upload(uuid) from public, anon, authenti
 -- without a row).
 create function public.usage_plan_of(p_profile_id uuid) returns public.subscription_plans
   language plpgsql stable
-  set search_path = ''
   as $$
 declare
   v_plan public.subscription_plans;
@@ -279,7 +279,6 @@ revoke all on function public.usage_plan_of(uuid) from public, anon, authenticat
 create function public.usage_month_row(p_profile_id uuid, p_month date, p_lock boolean)
   returns public.user_usage_tracking
   language plpgsql
-  set search_path = ''
   as $$
 declare
   v_plan public.subscription_plans;
@@ -342,7 +341,6 @@ create function public.usage_record(
   p_plan             public.subscription_plans default null
 ) returns boolean
   language plpgsql
-  set search_path = ''
   as $$
 declare
   v_month date := public.usage_billing_month(p_at);
@@ -424,7 +422,6 @@ revoke all on function public.usage_record(uuid, text, text, timestamptz, intege
 -- anything else 1), as the original's edge function estimated. Never the client's.
 create function public.usage_estimated_pages(p_file public.shell_files) returns integer
   language plpgsql immutable
-  set search_path = ''
   as $$
 begin
   return coalesce(p_file.page_count,
@@ -444,7 +441,6 @@ grant execute on function public.usage_estimated_pages(public.shell_files) to au
 create function public.usage_count_upload(p_file public.shell_files,
                                           p_plan public.subscription_plans default null) returns boolean
   language plpgsql
-  set search_path = ''
   as $$
 declare
   v_pages integer := public.usage_estimated_pages(p_file);
@@ -592,7 +588,6 @@ grant execute on function public.track_ai_processing_usage(uuid, uuid, bigint, n
 create function public.usage_limit_refusal(p_row public.user_usage_tracking, p_files integer, p_pages integer,
                                            p_bytes bigint) returns text
   language plpgsql immutable
-  set search_path = ''
   as $$
 begin
   return case
@@ -671,7 +666,6 @@ grant execute on function public.usage_upload_refusal(uuid, text) to authenticat
 -- Internal.
 create function public.usage_check_and_count_upload(p_file public.shell_files) returns void
   language plpgsql
-  set search_path = ''
   as $$
 declare
   v_row    public.user_usage_tracking;
