@@ -55,7 +55,10 @@ public final class Database implements AutoCloseable {
     }
     config.setPoolName(poolName);
     config.setMaximumPoolSize(poolSize);
-    config.setMinimumIdle(Math.min(2, poolSize));
+    // Fixed size, as HikariCP itself advises: a caller the gate lets in then finds an idle
+    // connection instead of waiting in the pool for a new one, and a pool with no waiters never
+    // enters the hand-off spin of HikariCP #2398 (see GatedDataSource).
+    config.setMinimumIdle(poolSize);
     // Fail fast when the database is unreachable; callers map it to 503.
     config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
     config.setInitializationFailTimeout(-1);

@@ -20,8 +20,9 @@ import javax.sql.DataSource;
  * a fair semaphore. HikariCP's ConcurrentBag hands a returned connection to a waiting borrower
  * with a {@code Thread.yield()} spin, which on virtual threads can occupy every carrier thread and
  * starve the very threads that would commit and return their connections (HikariCP issue #2398,
- * fixed upstream after the 7.1.0 we can resolve). With this gate the pool never has waiters, so
- * it never spins: a borrower gets an idle connection or a new one.
+ * fixed upstream after the 7.1.0 we can resolve). With this gate, and the pool kept at its full
+ * size (Database), a borrower finds an idle connection, so the pool has waiters only while it
+ * replaces a connection that broke or retired, and its spin is rare and short.
  */
 final class GatedDataSource implements DataSource {
   private final DataSource pool;
