@@ -59,9 +59,8 @@ declare
   v_existing public.shell_files;
   v_created public.shell_files;
 begin
-  -- The level, then the capability: a read_write grant may still lack can_upload_documents.
+  -- Owner, or a live grant at read_write or above that also carries can_upload_documents.
   if v_user is null or p_patient_id is null
-     or not public.has_profile_access_level(v_user, p_patient_id, 'read_write')
      or p_patient_id not in (select public.my_profiles('read_write', 'upload_documents')) then
     raise exception 'you cannot upload documents for this profile' using errcode = '42501';
   end if;

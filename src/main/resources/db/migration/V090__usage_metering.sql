@@ -230,24 +230,16 @@ comment on function public.usage_default_plan() is
 revoke all on function public.usage_default_plan() from public, anon, authenticated, service_role;
 
 -- usage_can_upload(profile): may the caller (auth.uid()) upload documents for the profile? The
--- same rule as my_profiles('read_write', 'upload_documents') (owner, or a live grant at read_write
--- or above with can_upload_documents), for one profile: my_profiles is a SQL function planned at
--- every call (about 0.3 ms), too dear twice per upload.
+-- owner, or a live grant at read_write or above with can_upload_documents: my_profiles' rule.
 create function public.usage_can_upload(p_profile_id uuid) returns boolean
   language plpgsql stable
   as $$
 begin
-  return auth.uid() is not null and p_profile_id is not null
-     and (exists (select 1 from public.user_profiles p where p.id = p_profile_id and p.account_owner_id = auth.uid())
-          or exists (select 1 from public.profile_access_permissions g
-                      where g.profile_id = p_profile_id and g.user_id = auth.uid()
-                        and g.revoked_at is null and g.access_start_date <= now()
-                        and (g.access_end_date is null or g.access_end_date > now())
-                        and g.permission_level >= 'read_write' and g.can_upload_documents));
+  return coalesce(p_profile_id in (select public.my_profiles('read_write', 'upload_documents')), false);
 end
 $$;
 comment on function public.usage_can_upload(uuid) is
-  'Internal. True when auth.uid() owns p_profile_id or holds a live read_write+ grant with can_upload_documents (my_profiles'' upload rule for one profile).';
+  'Internal. True when p_profile_id is among my_profiles(''read_write'', ''upload_documents'') (the caller owns it or holds a live read_write+ grant with can_upload_documents).';
 revoke all on function public.usage_can_upload(uuid) from public, anon, authenticated, service_role;
 
 -- usage_plan_of(profile): the subscription plan of the profile's account owner (the default plan
