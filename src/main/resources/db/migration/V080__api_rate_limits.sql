@@ -117,11 +117,33 @@ comment on table public.api_leases is
 create index api_leases_live on public.api_leases (limit_id, granted_at) where expired_at is null;
 create index api_leases_expired on public.api_leases (expired_at) where expired_at is not null;
 
+-- The line of jobs waiting for a pair, so that each waiter is told its own moment instead of the
+-- whole line being told the same one (the herd that came back together, and mostly went away
+-- again: 4.5 deferrals per grant). A waiter keeps its place (queued_at) from its first refusal to
+-- its grant; the tokens and calls of the waiters ahead of it count as its own when its moment is
+-- computed, and the share of a waiter whose moment has just come is held for it for a second
+-- against everyone behind. A waiter that does not come back within 5 s of its moment loses its
+-- place (its job ended, or its worker died).
+create table public.api_rate_waiters (
+  limit_id   uuid        not null references public.api_rate_limits (id) on delete cascade,
+  job_id     uuid        not null,
+  tokens     bigint      not null check (tokens >= 0),
+  queued_at  timestamptz not null,
+  due_at     timestamptz not null,
+  primary key (limit_id, job_id)
+);
+comment on table public.api_rate_waiters is
+  'Jobs refused by a pair, in the order of their first refusal, with the moment each was told; deleted at the grant.';
+create index api_rate_waiters_line on public.api_rate_waiters (limit_id, queued_at);
+
 alter table public.api_rate_limits enable row level security;
 alter table public.api_rate_slots enable row level security;
 alter table public.api_leases enable row level security;
-revoke all on table public.api_rate_limits, public.api_rate_slots, public.api_leases from public, anon, authenticated;
-grant all on table public.api_rate_limits, public.api_rate_slots, public.api_leases to service_role;
+alter table public.api_rate_waiters enable row level security;
+revoke all on table public.api_rate_limits, public.api_rate_slots, public.api_leases, public.api_rate_waiters
+  from public, anon, authenticated;
+grant all on table public.api_rate_limits, public.api_rate_slots, public.api_leases, public.api_rate_waiters
+  to service_role;
 
 -- The original's seed rows, under Exora's provider names.
 insert into public.api_rate_limits (provider_name, api_endpoint, requests_per_minute, tokens_per_minute,
@@ -185,13 +207,18 @@ create function public.api_window_free_at(p_limit_id uuid, p_width text, p_need 
 comment on function public.api_window_free_at(uuid, text, numeric, boolean, timestamptz) is
   'When enough of a sliding window''s usage will have aged out to free p_need requests or tokens; null if it never will.';
 
--- api_rate_limit_check(limit, estimated tokens, now): what stands between a call and its grant.
--- Returns the usage it read and, when a limit binds, which one and until when (the latest of the
--- binding limits' times, since all must be free). Reads without locking: acquire calls it under
--- the row lock; the enqueue hook calls it for a forecast. A token limit that binds while leases are
--- in flight says to look again when the next of them is expected back, because its release may
--- refund most of its reservation long before the window frees it.
+-- api_rate_limit_check(limit, tokens, now, requests, first in line): what stands between
+-- p_requests calls needing p_tokens in all and their grant (one call, or one call and the waiters
+-- ahead of it in line). Returns the usage it read and, when a limit binds, which one and until
+-- when (the latest of the binding limits' times, since all must be free). Reads without locking:
+-- acquire calls it under the row lock; the enqueue hook calls it for a forecast. For the first in
+-- line, a token limit that binds while leases are in flight says to look again when the next of
+-- them is expected back, because its release may refund most of its reservation long before the
+-- window frees it; a waiter further back is told when the window frees enough for everyone ahead
+-- of it too (sending the whole line back at every release is what made each grant cost 4.5
+-- deferrals).
 create function public.api_rate_limit_check(p_limit public.api_rate_limits, p_tokens bigint, p_now timestamptz,
+  p_requests integer default 1, p_first_in_line boolean default true,
   out requests_minute bigint, out tokens_minute bigint, out requests_hour bigint, out tokens_hour bigint,
   out active integer, out retry_at timestamptz, out binding text)
   language plpgsql stable
@@ -223,20 +250,27 @@ begin
     retry_at := p_limit.paused_until;
     binding := 'vendor_pause';
   end if;
-  if p_limit.concurrent_requests is not null and active >= p_limit.concurrent_requests
-     and (retry_at is null or v_next_release > retry_at) then
-    retry_at := v_next_release;
-    binding := 'concurrent_requests';
+  if p_limit.concurrent_requests is not null and active + p_requests > p_limit.concurrent_requests then
+    -- the releases needed after the next come about mean_lease_seconds / concurrent_requests apart
+    v_at := v_next_release + make_interval(secs => p_limit.mean_lease_seconds
+              * (active + p_requests - p_limit.concurrent_requests - 1) / p_limit.concurrent_requests);
+    if retry_at is null or v_at > retry_at then
+      retry_at := v_at;
+      binding := 'concurrent_requests';
+    end if;
   end if;
-  if v_rpm is not null and requests_minute + 1 > v_rpm then
-    v_at := public.api_window_free_at(p_limit.id, 'second', requests_minute + 1 - v_rpm, false, p_now);
+  if v_rpm is not null and requests_minute + p_requests > v_rpm then
+    v_at := coalesce(public.api_window_free_at(p_limit.id, 'second', requests_minute + p_requests - v_rpm, false, p_now),
+                     p_now + interval '61 seconds');
     if retry_at is null or v_at > retry_at then
       retry_at := v_at;
       binding := 'requests_per_minute';
     end if;
   end if;
-  if p_limit.requests_per_hour is not null and requests_hour + 1 > p_limit.requests_per_hour then
-    v_at := public.api_window_free_at(p_limit.id, 'minute', requests_hour + 1 - p_limit.requests_per_hour, false, p_now);
+  if p_limit.requests_per_hour is not null and requests_hour + p_requests > p_limit.requests_per_hour then
+    v_at := coalesce(public.api_window_free_at(p_limit.id, 'minute', requests_hour + p_requests - p_limit.requests_per_hour,
+                                               false, p_now),
+                     p_now + interval '61 minutes');
     if retry_at is null or v_at > retry_at then
       retry_at := v_at;
       binding := 'requests_per_hour';
@@ -245,7 +279,7 @@ begin
   if v_tpm is not null and tokens_minute + p_tokens > v_tpm then
     v_at := coalesce(public.api_window_free_at(p_limit.id, 'second', tokens_minute + p_tokens - v_tpm, true, p_now),
                      p_now + interval '61 seconds');
-    if active > 0 then
+    if active > 0 and p_first_in_line then
       v_at := least(v_at, v_next_release);
     end if;
     if retry_at is null or v_at > retry_at then
@@ -256,7 +290,7 @@ begin
   if p_limit.tokens_per_hour is not null and tokens_hour + p_tokens > p_limit.tokens_per_hour then
     v_at := coalesce(public.api_window_free_at(p_limit.id, 'minute', tokens_hour + p_tokens - p_limit.tokens_per_hour, true, p_now),
                      p_now + interval '61 minutes');
-    if active > 0 then
+    if active > 0 and p_first_in_line then
       v_at := least(v_at, v_next_release);
     end if;
     if retry_at is null or v_at > retry_at then
@@ -266,8 +300,8 @@ begin
   end if;
 end
 $$;
-comment on function public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz) is
-  'Window usage and live leases of a limit, and (when a limit binds) which one and until when. Takes no lock.';
+comment on function public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz, integer, boolean) is
+  'Window usage and live leases of a limit, and (when a limit binds for p_requests calls of p_tokens in all) which one and until when; only the first in line is told to look again at the next expected release. Takes no lock.';
 
 -- acquire_api_lease: ask for one call of p_provider/p_model reserving p_estimated_tokens.
 --   granted  lease_id names the lease to release (null when the pair has no limit configured);
@@ -288,7 +322,13 @@ declare
   v_limit public.api_rate_limits;
   v_now timestamptz;
   v_check record;
+  v_later record;
   v_lease uuid;
+  v_queued_at timestamptz;
+  v_due_tokens bigint := 0;
+  v_due_calls integer := 0;
+  v_ahead_tokens bigint := 0;
+  v_ahead_calls integer := 0;
 begin
   if p_provider is null or not (p_provider = any (public.api_rate_limit_providers())) then
     raise exception 'unknown provider: % (known: openai, anthropic, google)', coalesce(p_provider, 'null')
@@ -334,11 +374,48 @@ begin
        or (s.width = 'minute' and s.slot_start <= v_now - interval '62 minutes'));
   delete from public.api_leases l where l.limit_id = v_limit.id and l.expired_at < v_now - interval '1 hour';
 
-  select * into v_check from public.api_rate_limit_check(v_limit, p_estimated_tokens, v_now);
+  -- The line: waiters that missed their moment by more than 5 s lose their place (their job
+  -- ended, or its worker died); the ones ahead of this caller (all of them for a caller not in
+  -- line, a jobless lease included) are what it waits behind, and those whose moment came within
+  -- the last second hold their share against it. Only for a second: a waiter slowed down longer
+  -- than that (a loaded machine) would otherwise keep freed capacity idle for everyone.
+  delete from public.api_rate_waiters w
+   where w.limit_id = v_limit.id and w.due_at < v_now - interval '5 seconds';
+  if p_job_id is not null then
+    select w.queued_at into v_queued_at from public.api_rate_waiters w
+     where w.limit_id = v_limit.id and w.job_id = p_job_id;
+  end if;
+  select coalesce(sum(w.tokens), 0), count(*),
+         coalesce(sum(w.tokens) filter (where w.due_at <= v_now and w.due_at > v_now - interval '1 second'), 0),
+         count(*) filter (where w.due_at <= v_now and w.due_at > v_now - interval '1 second')
+    into v_ahead_tokens, v_ahead_calls, v_due_tokens, v_due_calls
+    from public.api_rate_waiters w
+   where w.limit_id = v_limit.id and w.job_id is distinct from p_job_id
+     and (v_queued_at is null or w.queued_at < v_queued_at);
+
+  select * into v_check
+    from public.api_rate_limit_check(v_limit, p_estimated_tokens + v_due_tokens, v_now, 1 + v_due_calls, true);
   if v_check.binding is not null then
+    if v_ahead_calls > 0 then
+      -- behind others: when the windows free enough for them and this call together
+      select * into v_later
+        from public.api_rate_limit_check(v_limit, p_estimated_tokens + v_ahead_tokens, v_now, 1 + v_ahead_calls, false);
+      if v_later.binding is not null and v_later.retry_at > v_check.retry_at then
+        v_check.retry_at := v_later.retry_at;
+        v_check.binding := v_later.binding;
+      end if;
+    end if;
+    if p_job_id is not null then
+      insert into public.api_rate_waiters as w (limit_id, job_id, tokens, queued_at, due_at)
+      values (v_limit.id, p_job_id, p_estimated_tokens, v_now, v_check.retry_at)
+      on conflict (limit_id, job_id) do update set tokens = excluded.tokens, due_at = excluded.due_at;
+    end if;
     return query select 'wait'::text, null::uuid, v_check.retry_at,
                         ceil(extract(epoch from (v_check.retry_at - v_now)) * 1000)::bigint, v_check.binding;
     return;
+  end if;
+  if v_queued_at is not null then
+    delete from public.api_rate_waiters w where w.limit_id = v_limit.id and w.job_id = p_job_id;
   end if;
 
   insert into public.api_leases (limit_id, job_id, worker_id, attempt, reserved_tokens, granted_at, expires_at)
@@ -370,15 +447,23 @@ comment on function public.acquire_api_lease(text, text, bigint, uuid, text, int
   'Grants a lease (reserving estimated tokens and one concurrency slot) or says when to come back (wait, retry_at, binding limit) or that the job attempt is gone (job_lost). 22023 for a bad provider or estimate.';
 
 -- release_api_lease: give the lease's slot back and reconcile its tokens to p_actual_tokens (null:
--- keep the reservation). The call moves from the slots of its grant to the slots of its release,
--- with its actual tokens: the difference is a refund when the call used less, a debt when it used
--- more. The vendor counted the call when it arrived, which is after the grant (by however long
--- the worker took to send it) and before the release, so a call counted from its release slot
--- never leaves the limiter's window before it leaves the vendor's; counted from the grant, a
--- worker that stalled for a second between grant and send could let the window free early.
+-- keep the reservation). The call moves from the slots of its grant to the slots of the moment its
+-- answer came back, with its actual tokens: the difference is a refund when the call used less, a
+-- debt when it used more. The vendor counted the call when it arrived, which is after the grant
+-- and before the answer, so a call counted from its answer never leaves the limiter's window
+-- before it leaves the vendor's; counted from the grant, a worker that stalled for a second
+-- between grant and send could let the window free early.
+-- p_answered_ms_ago says how long before this call the worker received the vendor's answer (its
+-- own monotonic clock: a duration, so clocks need not agree); null means now (the answer time is
+-- unknown, or there was no answer). Counting from the answer rather than from the release matters
+-- when releases queue behind other acquirers for the pair's lock: every second a release waits
+-- would keep the call in the window a second longer than the vendor keeps it (the benchmark saw
+-- 6 s behind a burst of acquires), and that capacity stands idle. The moment is never put before
+-- the grant.
 -- True when this call released the lease; false when it was already released (a second release
 -- changes nothing).
-create function public.release_api_lease(p_lease_id uuid, p_actual_tokens bigint default null)
+create function public.release_api_lease(p_lease_id uuid, p_actual_tokens bigint default null,
+                                          p_answered_ms_ago bigint default null)
   returns boolean
   language plpgsql
   set search_path = ''
@@ -387,9 +472,14 @@ declare
   v_lease public.api_leases;
   v_delta bigint;
   v_now timestamptz;
+  v_answered_at timestamptz;
 begin
   if p_actual_tokens < 0 then
     raise exception 'actual tokens must be zero or more, got %', p_actual_tokens using errcode = '22023';
+  end if;
+  if p_answered_ms_ago < 0 then
+    raise exception 'the answer cannot come after the release (answered % ms ago)', p_answered_ms_ago
+      using errcode = '22023';
   end if;
   select * into v_lease from public.api_leases l where l.id = p_lease_id;
   if not found then
@@ -402,6 +492,7 @@ begin
     return false;
   end if;
   v_now := clock_timestamp();
+  v_answered_at := greatest(v_lease.granted_at, v_now - make_interval(secs => coalesce(p_answered_ms_ago, 0) / 1000.0));
   v_delta := coalesce(p_actual_tokens, v_lease.reserved_tokens) - v_lease.reserved_tokens;
   -- Out of the grant's slots (never below zero: a slot that already left every window and was
   -- pruned is not recreated)...
@@ -410,10 +501,10 @@ begin
    where s.limit_id = v_lease.limit_id
      and ((s.width = 'second' and s.slot_start = date_trunc('second', v_lease.granted_at))
        or (s.width = 'minute' and s.slot_start = date_trunc('minute', v_lease.granted_at)));
-  -- ...into the release's, with what the call really used.
+  -- ...into the answer's, with what the call really used.
   insert into public.api_rate_slots as s (limit_id, width, slot_start, requests, tokens)
-  values (v_lease.limit_id, 'second', date_trunc('second', v_now), 1, v_lease.reserved_tokens + v_delta),
-         (v_lease.limit_id, 'minute', date_trunc('minute', v_now), 1, v_lease.reserved_tokens + v_delta)
+  values (v_lease.limit_id, 'second', date_trunc('second', v_answered_at), 1, v_lease.reserved_tokens + v_delta),
+         (v_lease.limit_id, 'minute', date_trunc('minute', v_answered_at), 1, v_lease.reserved_tokens + v_delta)
   on conflict (limit_id, width, slot_start)
     do update set requests = s.requests + 1, tokens = s.tokens + excluded.tokens;
   update public.api_rate_limits l
@@ -428,8 +519,8 @@ begin
   return true;
 end
 $$;
-comment on function public.release_api_lease(uuid, bigint) is
-  'Releases a lease and reconciles its reserved tokens to the actual count, moving the call from its grant''s slots to its release''s (refund or debt). False if already released. 22023 for negative tokens.';
+comment on function public.release_api_lease(uuid, bigint, bigint) is
+  'Releases a lease and reconciles its reserved tokens to the actual count, moving the call from its grant''s slots to those of its answer (p_answered_ms_ago before now, never before the grant; null: now), as a refund or a debt. False if already released. 22023 for negative tokens or a negative answer age.';
 
 -- observe_api_rate_limit: what a vendor's response said, applied to the shared state.
 -- * 429 or 529: the pair pauses until p_retry_at (or backpressure_delay_seconds from now) and the
@@ -556,15 +647,15 @@ comment on function public.release_api_capacity(text, text, integer, integer) is
 
 revoke all on function public.api_rate_limit_for(text, text), public.api_lease_is_live(public.api_leases, timestamptz),
   public.api_window_free_at(uuid, text, numeric, boolean, timestamptz),
-  public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz),
-  public.acquire_api_lease(text, text, bigint, uuid, text, integer), public.release_api_lease(uuid, bigint),
+  public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz, integer, boolean),
+  public.acquire_api_lease(text, text, bigint, uuid, text, integer), public.release_api_lease(uuid, bigint, bigint),
   public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz),
   public.acquire_api_capacity(text, text, integer), public.release_api_capacity(text, text, integer, integer)
   from public, anon, authenticated;
 grant execute on function public.api_rate_limit_for(text, text), public.api_lease_is_live(public.api_leases, timestamptz),
   public.api_window_free_at(uuid, text, numeric, boolean, timestamptz),
-  public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz),
-  public.acquire_api_lease(text, text, bigint, uuid, text, integer), public.release_api_lease(uuid, bigint),
+  public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz, integer, boolean),
+  public.acquire_api_lease(text, text, bigint, uuid, text, integer), public.release_api_lease(uuid, bigint, bigint),
   public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz),
   public.acquire_api_capacity(text, text, integer), public.release_api_capacity(text, text, integer, integer)
   to service_role;

@@ -96,10 +96,15 @@ final class ClinicalExtraction {
     long start = System.nanoTime();
     ExtractionResult result;
     Long usedTokens = null;  // unknown until the vendor counts them: the reservation stands
+    long answeredAt = 0;  // System.nanoTime() when the vendor's answer was read; 0 when none came
     try {
       result = provider.extract(request);
+      answeredAt = System.nanoTime();
       usedTokens = result.usage().totalTokens();
     } catch (ProviderException e) {
+      if (e.httpStatus() != null) {
+        answeredAt = System.nanoTime();
+      }
       if (e.usage() != null) {
         usedTokens = e.usage().totalTokens();
       }
@@ -114,7 +119,7 @@ final class ClinicalExtraction {
           Duration.ofNanos(System.nanoTime() - start), prices), e);
     } finally {
       if (lease != null) {
-        release(lease, usedTokens);
+        release(lease, usedTokens, answeredAt == 0 ? null : Duration.ofNanos(System.nanoTime() - answeredAt));
       }
     }
     Extraction extraction = ExtractionJson.fromJson(result.output(), provider.name() + ":" + result.modelReturned());
@@ -125,9 +130,9 @@ final class ClinicalExtraction {
    * Never masks the call's own outcome: a lease that cannot be released now (the database is
    * unreachable) ends with the job's attempt, like a crashed worker's.
    */
-  private void release(UUID lease, Long usedTokens) {
+  private void release(UUID lease, Long usedTokens, Duration sinceAnswer) {
     try {
-      limiter.release(lease, usedTokens);
+      limiter.release(lease, usedTokens, sinceAnswer);
     } catch (RuntimeException e) {
       log.warn("could not release rate-limit lease {}: {}; it ends with the job's attempt", lease, e.toString());
     }
@@ -139,9 +144,10 @@ final class ClinicalExtraction {
         : new JobAttempt(subject.jobId(), workerId, subject.jobAttempt());
     return switch (limiter.acquire(provider.name(), model, provider.estimateTokens(request), attempt)) {
       case Acquisition.Granted g -> g.leaseId();
-      // The limiter names when capacity frees: come back then, spread over a quarter second
-      // so that the jobs told the same moment do not all arrive in the same millisecond.
-      case Acquisition.Wait w -> throw DeferJob.exactly(w.delay().plusMillis(ThreadLocalRandom.current().nextLong(250)),
+      // The limiter names when capacity frees for this job's place in line: come back then,
+      // spread over a tenth of a second so that the jobs told the same moment (the capacity a
+      // slot frees can be enough for several) do not all queue for the pair's lock at once.
+      case Acquisition.Wait w -> throw DeferJob.exactly(w.delay().plusMillis(ThreadLocalRandom.current().nextLong(100)),
           provider.name() + "/" + model + " is at its " + w.binding() + " limit until " + w.retryAt());
       case Acquisition.JobLost l -> throw new JobAttemptLost("job " + subject.jobId() + " attempt "
           + subject.jobAttempt() + " is no longer current; the " + provider.name() + " call is abandoned");

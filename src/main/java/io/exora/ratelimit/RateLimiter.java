@@ -75,12 +75,26 @@ public final class RateLimiter {
 
   /**
    * Gives the lease back and reconciles its reservation to {@code actualTokens} (null keeps the
-   * reservation, for a call whose usage is unknown). False when it was already released.
+   * reservation, for a call whose usage is unknown), counting the call from now. False when it was
+   * already released.
    */
   public boolean release(UUID lease, Long actualTokens) {
+    return release(lease, actualTokens, null);
+  }
+
+  /**
+   * As {@link #release(UUID, Long)}, counting the call from the moment its answer came back,
+   * {@code sinceAnswer} before now (measured on this process's monotonic clock once the answer was
+   * read): the vendor admitted the call before it answered, so the limiter's window keeps the call
+   * at least as long as the vendor's does, however long the release waits for the pair's lock.
+   * Null when no answer came (a timeout, a network error): the call is counted from now.
+   */
+  public boolean release(UUID lease, Long actualTokens, Duration sinceAnswer) {
     return transactions.run(Caller.serviceRole(), CORRELATION, h ->
-        h.createQuery("select public.release_api_lease(:lease, :tokens)")
-            .bind("lease", lease).bind("tokens", actualTokens).mapTo(Boolean.class).one());
+        h.createQuery("select public.release_api_lease(:lease, :tokens, :answeredMsAgo)")
+            .bind("lease", lease).bind("tokens", actualTokens)
+            .bind("answeredMsAgo", sinceAnswer == null ? null : sinceAnswer.toMillis())
+            .mapTo(Boolean.class).one());
   }
 
   /**

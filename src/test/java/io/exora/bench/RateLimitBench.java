@@ -110,18 +110,27 @@ public final class RateLimitBench {
     results.put("java", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
     results.put("rpm", rpm).put("tpm", tpm).put("concurrent", concurrent).put("seconds", seconds)
         .put("killAt", killAt).put("leaseTimeout", timeout).put("live", opt("live", 120));
-    for (String scheme : List.of("exora", "original")) {
-      results.set(scheme, phase(scheme, seconds, killAt, timeout, tpm, rpm));
+    List<String> schemes = List.of(opts.getOrDefault("schemes", "exora,original").split(","));
+    for (String scheme : schemes) {
+      results.set(scheme, phase(scheme, seconds, killAt, timeout, tpm, rpm, out));
     }
     results.put("totalSeconds", (System.nanoTime() - began) / 1e9);
     vendor.close();
     Files.writeString(out.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+    if (!schemes.contains("exora") || !schemes.contains("original")) {
+      System.out.println("Wrote " + out.resolve("results.json") + " (one scheme only: " + doc() + " left as it was)");
+      return;
+    }
     String section = section(results);
-    Path doc = Path.of(opts.getOrDefault("doc", "docs/benchmarks.md"));
+    Path doc = doc();
     QueueReport.replaceSection(doc, "Rate limiter", section);
     System.out.println();
     System.out.println(section);
     System.out.println("Wrote " + doc + " (section \"Rate limiter\") and " + out.resolve("results.json"));
+  }
+
+  private Path doc() {
+    return Path.of(opts.getOrDefault("doc", "docs/benchmarks.md"));
   }
 
   private void setUp(int rpm, long tpm, int concurrent, int timeout) {
@@ -136,6 +145,12 @@ public final class RateLimitBench {
             granted_at timestamptz, throttled integer not null default 0, deferrals integer not null default 0);
           alter table public.bench_waits enable row level security;
           grant all on public.bench_waits to service_role;
+          -- every answer of the limiter, for the timeline (out/timeline-<scheme>.csv)
+          create table public.bench_acquires (job_id uuid not null, at timestamptz not null default clock_timestamp(),
+            outcome text not null, binding text, retry_ms bigint, reserved bigint, used bigint, call_ms bigint,
+            release_ms bigint);
+          alter table public.bench_acquires enable row level security;
+          grant all on public.bench_acquires to service_role;
           -- The original's scheme (08 job coordination): fixed minute windows that reset all at once,
           -- tokens counted as estimated and never reconciled, a boolean answer, an in-flight count
           -- that only its own release decrements. The row lock is a kindness the original lacked.
@@ -176,9 +191,10 @@ public final class RateLimitBench {
     });
   }
 
-  private ObjectNode phase(String scheme, int seconds, int killAt, int timeout, long tpm, int rpm) throws Exception {
+  private ObjectNode phase(String scheme, int seconds, int killAt, int timeout, long tpm, int rpm, Path out)
+      throws Exception {
     su.useHandle(h -> h.execute("""
-        delete from public.job_queue; delete from public.job_queue_archive; delete from public.bench_waits;
+        delete from public.job_queue; delete from public.job_queue_archive; delete from public.bench_waits; delete from public.bench_acquires;
         delete from public.api_leases; delete from public.api_rate_slots;
         update public.api_rate_limits set paused_until = null, rate_limit_violations = 0,
                vendor_requests_per_minute = null, vendor_tokens_per_minute = null;
@@ -195,15 +211,28 @@ public final class RateLimitBench {
     AtomicBoolean feeding = new AtomicBoolean(true);
     int live = opt("live", 120);
     Thread feeder = Thread.ofPlatform().start(() -> feed(feeding, live, new Random(42)));
+    List<long[]> limiterSamples = new ArrayList<>();
+    Thread sampler = scheme.equals("exora") ? Thread.ofVirtual().start(() -> sampleLimiter(feeding, start, limiterSamples))
+        : null;
     ObjectNode r = JSON.createObjectNode();
 
     sleepUntil(start, killAt);
     String victim = scheme + "-1";
+    // Exora: kill the worker while it holds a lease (a call in flight), which is the case the
+    // lease expiry is for; give up after 15 s and kill it anyway
+    long killDeadline = System.nanoTime() + 15_000_000_000L;
     long heldAtKill = heldBy(scheme, victim);
+    while (scheme.equals("exora") && heldAtKill == 0 && System.nanoTime() < killDeadline) {
+      Thread.sleep(20);
+      heldAtKill = heldBy(scheme, victim);
+    }
     workers.get(0).destroyForcibly();
     workers.get(0).waitFor();
-    step(scheme + ": killed " + victim + " with SIGKILL at " + killAt + " s holding " + heldAtKill + " slot(s)");
-    sleepUntil(start, killAt + timeout + 3);
+    double killedAt = (System.nanoTime() - start) / 1e9;
+    step(String.format(Locale.ROOT, "%s: killed %s with SIGKILL at %.1f s holding %d slot(s)", scheme, victim, killedAt,
+        heldAtKill));
+    r.put("killedAtSeconds", killedAt);
+    sleepUntil(start, (int) Math.ceil(killedAt) + timeout + 3);
     long leakedAfterExpiry = scheme.equals("exora")
         ? su.withHandle(h -> h.createQuery("""
               select count(*) from public.api_leases l where l.worker_id = :w and public.api_lease_is_live(l, clock_timestamp())""")
@@ -214,6 +243,9 @@ public final class RateLimitBench {
     sleepUntil(start, seconds);
     feeding.set(false);
     feeder.join();
+    if (sampler != null) {
+      sampler.join();
+    }
     double measuredSeconds = (System.nanoTime() - start) / 1e9;
     // drain: no new work, let the calls in flight finish, then stop the live workers, so that what
     // is counted afterwards is only what the killed worker took with it
@@ -270,10 +302,20 @@ public final class RateLimitBench {
             select extract(epoch from granted_at - first_try) from public.bench_waits
              where granted_at is not null and granted_at >= cast(:from as timestamptz)""")
         .bind("from", startedAt.plusNanos(t0 - start).plusSeconds(60)).mapTo(Double.class).list());
+    // where a granted call's time goes: at the vendor (send to answer), and from the answer to the
+    // end of the release (the release waits for the pair's lock behind other acquirers)
+    Map<String, Object> callTimes = su.withHandle(h -> h.createQuery("""
+            select percentile_cont(0.5) within group (order by call_ms) as call_p50,
+                   percentile_cont(0.99) within group (order by call_ms) as call_p99,
+                   percentile_cont(0.5) within group (order by release_ms) as release_p50,
+                   percentile_cont(0.99) within group (order by release_ms) as release_p99,
+                   avg(reserved - used) as over_reserved
+              from public.bench_acquires where outcome = 'granted'""").mapToMap().one());
     double deferralsPerCall = su.withHandle(h -> h.createQuery(
             "select coalesce(avg(deferrals), 0) from public.bench_waits where granted_at is not null")
         .mapTo(Double.class).one());
     waits.sort(Comparator.naturalOrder());
+    writeTimeline(out.resolve("timeline-" + scheme + ".csv"), start, startedAt, stopped, tpm, limiterSamples);
     Map<String, Integer> rejected = vendor.rejected();
     r.put("vendor429", rejected.values().stream().mapToInt(Integer::intValue).sum());
     ObjectNode reasons = r.putObject("vendor429ByLimit");
@@ -288,6 +330,7 @@ public final class RateLimitBench {
     r.put("waitP99Seconds", percentile(waits, 0.99));
     r.put("grantsMeasured", waits.size());
     r.put("deferralsPerCall", deferralsPerCall);
+    callTimes.forEach((k, v) -> r.put(k, v == null ? 0 : ((Number) v).doubleValue()));
     r.put("heldByVictimAtKill", heldAtKill);
     r.put("leakedAfterExpiry", leakedAfterExpiry);
     r.put("countedAfterAllStopped", countedAtEnd);
@@ -299,6 +342,85 @@ public final class RateLimitBench {
         100 * r.get("tokenUtilisationMax").asDouble(), percentile(waits, 0.5), percentile(waits, 0.99),
         leakedAfterExpiry, countedAtEnd));
     return r;
+  }
+
+  /** Every 250 ms: the limiter's own view of the minute window (tokens) and its live leases. */
+  private void sampleLimiter(AtomicBoolean running, long start, List<long[]> samples) {
+    while (running.get()) {
+      try {
+        long[] row = su.withHandle(h -> h.createQuery("""
+                select c.tokens_minute, c.active from public.api_rate_limits l
+                 cross join lateral public.api_rate_limit_check(l, 0, clock_timestamp()) c
+                 where l.api_endpoint = :m""").bind("m", RateLimitBenchWorker.MODEL)
+            .map((rs, ctx) -> new long[] {System.nanoTime() - start, rs.getLong(1), rs.getLong(2)}).one());
+        synchronized (samples) {
+          samples.add(row);
+        }
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        System.err.println("[ratelimit-bench] sampler: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * One line per second of load: what the vendor accepted (arrivals, and its sliding minute), what
+   * the limiter counted (last sample in that second), and its answers (grants, waits by binding).
+   * For finding where utilisation goes; not part of the section.
+   */
+  private void writeTimeline(Path file, long start, Instant startedAt, long stopped, long tpm, List<long[]> samples)
+      throws IOException {
+    List<SimulatedVendor.Accepted> accepted = vendor.accepted();
+    int seconds = (int) ((stopped - start) / 1_000_000_000L) + 1;
+    long[] arrived = new long[seconds];
+    long[] window = new long[seconds];
+    long[] limiterTokens = new long[seconds];
+    long[] limiterActive = new long[seconds];
+    for (SimulatedVendor.Accepted a : accepted) {
+      int sec = (int) ((a.atNanos() - start) / 1_000_000_000L);
+      if (sec >= 0 && sec < seconds) {
+        arrived[sec] += a.tokens();
+      }
+      for (int end = Math.max(0, sec); end < seconds; end++) {
+        long endNanos = start + (end + 1) * 1_000_000_000L;
+        if (a.atNanos() <= endNanos && a.atNanos() > endNanos - 60_000_000_000L) {
+          window[end] += a.tokens();
+        }
+      }
+    }
+    synchronized (samples) {
+      for (long[] row : samples) {
+        int sec = (int) (row[0] / 1_000_000_000L);
+        if (sec >= 0 && sec < seconds) {
+          limiterTokens[sec] = row[1];
+          limiterActive[sec] = row[2];
+        }
+      }
+    }
+    Map<Integer, Map<String, Long>> answers = new java.util.TreeMap<>();
+    su.useHandle(h -> h.createQuery("""
+            select floor(extract(epoch from at - cast(:from as timestamptz)))::int as sec,
+                   case when outcome = 'wait' then 'wait_' || binding else outcome end as what, count(*) as n
+              from public.bench_acquires group by 1, 2""")
+        .bind("from", startedAt).map((rs, ctx) -> {
+          answers.computeIfAbsent(rs.getInt("sec"), k -> new java.util.TreeMap<>()).put(rs.getString("what"), rs.getLong("n"));
+          return 0;
+        }).list());
+    StringBuilder csv = new StringBuilder("second,vendor_arrived_tokens,vendor_window_share,limiter_window_tokens,"
+        + "limiter_active,granted,waits\n");
+    for (int sec = 0; sec < seconds; sec++) {
+      Map<String, Long> a = answers.getOrDefault(sec, Map.of());
+      csv.append(sec).append(',').append(arrived[sec]).append(',')
+          .append(String.format(Locale.ROOT, "%.3f", window[sec] / (double) tpm)).append(',')
+          .append(limiterTokens[sec]).append(',').append(limiterActive[sec]).append(',')
+          .append(a.getOrDefault("granted", 0L)).append(',')
+          .append(a.entrySet().stream().filter(x -> !x.getKey().equals("granted"))
+              .map(x -> x.getKey() + "=" + x.getValue()).reduce((x, y) -> x + " " + y).orElse(""))
+          .append('\n');
+    }
+    Files.writeString(file, csv);
   }
 
   /** Exora: the victim's live leases. The original's count has no owner: see countedAfterAllStopped. */

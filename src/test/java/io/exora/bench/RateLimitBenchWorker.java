@@ -91,9 +91,15 @@ public final class RateLimitBenchWorker {
       switch (limiter.acquire(PROVIDER, MODEL, estimate, new JobAttempt(job, ctx.workerId(), ctx.job().attempt()))) {
         case Acquisition.Granted g -> lease = g.leaseId();
         case Acquisition.Wait w -> {
-          sql("update public.bench_waits set deferrals = deferrals + 1 where job_id = :job", job);
-          // as ClinicalExtraction does: the named moment, spread over a quarter second
-          throw DeferJob.exactly(w.delay().plusMillis(ThreadLocalRandom.current().nextLong(250)), w.binding());
+          long retryMs = w.delay().toMillis();
+          transactions.run(Caller.serviceRole(), "bench", h -> h.createUpdate("""
+                  update public.bench_waits set deferrals = deferrals + 1 where job_id = :job;
+                  insert into public.bench_acquires (job_id, outcome, binding, retry_ms, reserved)
+                  values (:job, 'wait', :binding, :retry, :reserved)""")
+              .bind("job", job).bind("binding", w.binding()).bind("retry", retryMs).bind("reserved", estimate)
+              .execute());
+          // as ClinicalExtraction does: the named moment, spread over a tenth of a second
+          throw DeferJob.exactly(w.delay().plusMillis(ThreadLocalRandom.current().nextLong(100)), w.binding());
         }
         case Acquisition.JobLost l -> {
           return Map.of("outcome", "lost");
@@ -106,11 +112,15 @@ public final class RateLimitBenchWorker {
     // written after the call: a write between the grant and the call would only delay the call
     Instant grantedAt = Instant.now();
     Long used = null;
+    long answeredAt = 0;
+    long sentAt = System.nanoTime();
+    long releasedAt = 0;
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(vendor.resolve("/v1/call"))
           .timeout(Duration.ofSeconds(30))
           .POST(HttpRequest.BodyPublishers.ofString("{\"input_tokens\":" + input + ",\"max_output_tokens\":"
               + maxOutput + ",\"job\":\"" + job + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      answeredAt = System.nanoTime();
       VendorSignal signal = signal(r);
       if (scheme.equals("exora")) {
         limiter.observe(PROVIDER, MODEL, signal);
@@ -125,14 +135,21 @@ public final class RateLimitBenchWorker {
       used = JSON.readTree(r.body()).get("total_tokens").asLong();
     } finally {
       if (lease != null) {
-        limiter.release(lease, used);
+        limiter.release(lease, used, answeredAt == 0 ? null : Duration.ofNanos(System.nanoTime() - answeredAt));
       } else if (scheme.equals("original")) {
         transactions.run(Caller.serviceRole(), "bench", h -> h.execute("select public.bench_original_release()"));
       }
+      releasedAt = System.nanoTime();
     }
-    transactions.run(Caller.serviceRole(), "bench", h -> h.createUpdate(
-            "update public.bench_waits set granted_at = :at where job_id = :job")
-        .bind("at", grantedAt).bind("job", job).execute());
+    long callMs = (answeredAt - sentAt) / 1_000_000;
+    long releaseMs = (releasedAt - answeredAt) / 1_000_000;
+    long usedTokens = used;
+    transactions.run(Caller.serviceRole(), "bench", h -> h.createUpdate("""
+            update public.bench_waits set granted_at = :at where job_id = :job;
+            insert into public.bench_acquires (job_id, at, outcome, reserved, used, call_ms, release_ms)
+            values (:job, :at, 'granted', :reserved, :used, :callMs, :releaseMs)""")
+        .bind("at", grantedAt).bind("job", job).bind("reserved", estimate).bind("used", usedTokens)
+        .bind("callMs", callMs).bind("releaseMs", releaseMs).execute());
     return Map.of("tokens", used);
   }
 

@@ -154,6 +154,95 @@ class RateLimiterTest {
   }
 
   @Test
+  void aCallCountsFromItsAnswerWhenTheWorkerSaysWhenItCameNeverBeforeItsGrant() {
+    db.put(P, M, null, null, 100_000L, null, null);
+    UUID answered = granted(acquire(5_000));
+    UUID claimsTooMuch = granted(acquire(4_000));
+    db.su(h -> h.execute("""
+        update public.api_leases set granted_at = granted_at - interval '30 seconds';
+        update public.api_rate_slots set slot_start = slot_start - interval '30 seconds' where width = 'second'"""));
+    // the answer came 10 s ago and the release waited since (for the pair's lock, say)
+    db.limiter.release(answered, 3_000L, Duration.ofSeconds(10));
+    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'second' "
+        + "and slot_start between clock_timestamp() - interval '12 seconds' and clock_timestamp() - interval '9 seconds'"))
+        .as("counted from the answer").isEqualTo(3_000);
+    // an answer said to be older than the grant: the vendor cannot have admitted the call before it
+    db.limiter.release(claimsTooMuch, 2_000L, Duration.ofSeconds(45));
+    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'second' "
+        + "and slot_start < clock_timestamp() - interval '29 seconds'")).as("counted from the grant").isEqualTo(2_000);
+    assertThat(usage().get("requests_minute")).isEqualTo(2L);
+    assertThat(usage().get("tokens_minute")).isEqualTo(5_000L);
+    UUID third = granted(acquire(1));
+    assertThatThrownBy(() -> db.limiter.release(third, 1L, Duration.ofMillis(-5)))
+        .hasMessageContaining("answer cannot come after the release");
+  }
+
+  private static Acquisition acquireFor(UUID job, long tokens) {
+    return db.limiter.acquire(P, M, tokens, new JobAttempt(job, "worker-a", 1));
+  }
+
+  @Test
+  void waitersAreToldMomentsInTheOrderOfTheLineNotAllTheSameOne() {
+    db.put(P, M, null, null, 10_000L, null, null);
+    db.bookPast(P, M, "second", 50, 1, 4_000);  // leaves the window in about 11 s
+    db.bookPast(P, M, "second", 40, 1, 4_000);  // about 21 s
+    db.bookPast(P, M, "second", 30, 1, 2_000);  // about 31 s
+    UUID first = db.processingJob("worker-a");
+    UUID second = db.processingJob("worker-a");
+    UUID third = db.processingJob("worker-a");
+    Acquisition.Wait a = waits(acquireFor(first, 3_000), "tokens_per_minute");
+    Acquisition.Wait b = waits(acquireFor(second, 3_000), "tokens_per_minute");
+    Acquisition.Wait c = waits(acquireFor(third, 3_000), "tokens_per_minute");
+    // 3,000 frees with the oldest slot; 6,000 (the first's and the second's) with the next; 9,000 with the last
+    assertThat(a.delay()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(12));
+    assertThat(b.delay()).isBetween(Duration.ofSeconds(19), Duration.ofSeconds(22));
+    assertThat(c.delay()).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(32));
+    // asking again keeps a waiter's place: the second is still told the second moment
+    Acquisition.Wait again = waits(acquireFor(second, 3_000), "tokens_per_minute");
+    assertThat(again.delay()).isBetween(Duration.ofSeconds(18), Duration.ofSeconds(22));
+    assertThat(db.count("select count(*) from public.api_rate_waiters")).isEqualTo(3);
+  }
+
+  @Test
+  void capacityIsHeldForAWaiterWhoseMomentJustCameButNotForOneThatIsLate() {
+    db.put(P, M, null, null, 10_000L, null, null);
+    db.bookPast(P, M, "second", 30, 1, 7_000);
+    UUID waiter = db.processingJob("worker-a");
+    waits(acquireFor(waiter, 5_000), "tokens_per_minute");
+    Instant queuedAt = db.su(h -> h.createQuery("select queued_at from public.api_rate_waiters")
+        .mapTo(Instant.class).one());
+    // its moment came 200 ms ago: the 7,000 left the window and 4,000 were used since
+    db.su(h -> h.execute("""
+        delete from public.api_rate_slots;
+        update public.api_rate_waiters set due_at = clock_timestamp() - interval '200 milliseconds'"""));
+    db.bookPast(P, M, "second", 0, 1, 4_000);
+    // 4,000 + 2,000 would fit, but the waiter's 5,000 is held for it, against newcomers and jobless leases
+    waits(acquire(2_000), "tokens_per_minute");
+    UUID newcomer = db.processingJob("worker-a");
+    waits(acquireFor(newcomer, 2_000), "tokens_per_minute");
+    // two seconds late, it holds nothing: the capacity goes to whoever asks
+    db.su(h -> h.execute("update public.api_rate_waiters set due_at = clock_timestamp() - interval '2 seconds' "
+        + "where job_id = '" + waiter + "'"));
+    UUID taken = granted(acquire(2_000));
+    // but it keeps its place in line, and is granted once there is room
+    waits(acquireFor(waiter, 5_000), "tokens_per_minute");
+    Instant stillQueuedAt = db.su(h -> h.createQuery("select queued_at from public.api_rate_waiters where job_id = :j")
+        .bind("j", waiter).mapTo(Instant.class).one());
+    assertThat(stillQueuedAt).isEqualTo(queuedAt);
+    db.limiter.release(taken, 0L);
+    db.su(h -> h.execute("delete from public.api_rate_slots"));
+    granted(acquireFor(waiter, 5_000));
+    assertThat(db.count("select count(*) from public.api_rate_waiters where job_id = '" + waiter + "'")).isZero();
+    // a waiter that missed its moment by more than 5 s loses its place
+    UUID gone = db.processingJob("worker-a");
+    db.su(h -> h.execute("insert into public.api_rate_waiters (limit_id, job_id, tokens, queued_at, due_at) "
+        + "select id, '" + gone + "', 9000, clock_timestamp() - interval '20 seconds', "
+        + "clock_timestamp() - interval '6 seconds' from public.api_rate_limits"));
+    granted(acquire(1_000));
+    assertThat(db.count("select count(*) from public.api_rate_waiters where job_id = '" + gone + "'")).isZero();
+  }
+
+  @Test
   void aReleaseWithoutUsageKeepsTheReservation() {
     db.put(P, M, null, null, 10_000L, null, null);
     UUID lease = granted(acquire(4_000));

@@ -365,7 +365,11 @@ class RlsMatrixTest {
       new TableUnderTest("api_leases", SERVICE_ONLY_ONE_ROW,
           "insert into public.api_leases (limit_id, reserved_tokens, granted_at, expires_at) "
               + "select id, 1, now(), now() + interval '1 minute' from public.api_rate_limits",
-          "reserved_tokens = 2"));
+          "reserved_tokens = 2"),
+      new TableUnderTest("api_rate_waiters", SERVICE_ONLY_ONE_ROW,
+          "insert into public.api_rate_waiters (limit_id, job_id, tokens, queued_at, due_at) "
+              + "select id, gen_random_uuid(), 1, now(), now() + interval '1 minute' from public.api_rate_limits",
+          "tokens = 2"));
 
   private enum Op { SELECT, INSERT, UPDATE, DELETE }
 
@@ -440,6 +444,8 @@ class RlsMatrixTest {
           select id, 'second', date_trunc('second', now()), 1 from public.api_rate_limits;
         insert into public.api_leases (limit_id, reserved_tokens, granted_at, expires_at)
           select id, 1, now(), now() + interval '1 hour' from public.api_rate_limits;
+        insert into public.api_rate_waiters (limit_id, job_id, tokens, queued_at, due_at)
+          select id, gen_random_uuid(), 1, now(), now() + interval '1 hour' from public.api_rate_limits;
 
         -- The triggers above wrote many audit rows; keep exactly one for P and one for Q.
         delete from public.audit_log;
