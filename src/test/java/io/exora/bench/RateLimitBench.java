@@ -503,18 +503,29 @@ public final class RateLimitBench {
   /** What a reader should know about this run's figures that the table cannot say. */
   static String notes(ObjectNode e) {
     StringBuilder n = new StringBuilder();
+    n.append(String.format(Locale.ROOT, """
+        - Where Exora's granted calls spent their time: %.0f ms at the vendor (p50; p99 %.0f ms), then
+          %.0f ms from the answer to the end of the release (p50; p99 %.0f ms: a vendor-signal update and
+          the release, each waiting for the pair's lock). Calls count from their answer, so the second
+          figure no longer keeps capacity idle. Reservations exceeded the tokens used by %.0f per call on
+          average, held only while calls are in flight.
+        """, e.path("call_p50").asDouble(), e.path("call_p99").asDouble(), e.path("release_p50").asDouble(),
+        e.path("release_p99").asDouble(), e.path("over_reserved").asDouble()));
     if (e.get("tokenUtilisationMean").asDouble() < 0.95) {
-      n.append("- Exora's utilisation is below the 95% target in this run. Where it goes: a minute window of\n")
-          .append("  61 one-second slots, each call counted from its release (so up to about 97% when the limit\n")
-          .append("  binds continuously), reservations (input plus the maximum output) held while calls are in\n")
-          .append("  flight, and the gaps between a slot freeing and the deferred job coming back (a deferral\n")
-          .append("  adds up to 250 ms, then a claim; a loaded 2-core machine adds its own scheduling delay).\n");
+      n.append("""
+          - Exora's utilisation is below the 95% target in this run. Where it goes: capacity the vendor
+            frees comes back to the limiter about 1 s later (1-second slots counted whole, and each call
+            counted from its answer, so its length too), then the waiter it was promised to wakes, is
+            claimed and sends; the workers started together, so that lag falls on a burst of tokens
+            every minute; and a loaded 2-core machine delays each of those steps (a worker that reads
+            its answer late books the call late). `out/timeline-exora.csv` has the run second by second.
+          """);
     }
     if (e.get("heldByVictimAtKill").asLong() == 0) {
       n.append("- The SIGKILL landed while the killed worker held no lease in this run; `LeaseCrashIT` kills a\n")
           .append("  worker that holds one and checks it returns within `worker.timeout_seconds`.\n");
     }
-    return n.isEmpty() ? "" : "Notes:\n" + n + "\n";
+    return "Notes:\n" + n + "\n";
   }
 
   static String section(ObjectNode r) {
@@ -533,14 +544,16 @@ public final class RateLimitBench {
         429 with `retry-after` and `x-ratelimit-*` headers. Three worker processes (Exora's worker
         runtime) with 32 concurrent `ai_processing` jobs each; a feeder keeps about %d jobs live, input
         200-6,000 tokens, max output 500 or 2,000 (a call writes 30-100%% of it), so tokens per minute is
-        the binding limit. %d s of load per scheme; one worker is killed with SIGKILL at %d s;
-        `worker.timeout_seconds` %d. Both schemes are configured with the vendor's own limits. Figures
+        the binding limit. %d s of load per scheme; one worker is killed with SIGKILL at the first
+        moment after %d s that it holds a lease (%.1f s in this run; the original's count has no
+        owner, so its victim is killed at %d s); `worker.timeout_seconds` %d. Both schemes are configured with the vendor's own limits. Figures
         are over the sliding minutes that end from one minute after the first call to the end of the
         load. The wait is mostly queueing: with that many jobs live and about %.1f calls/s, Little's
         law alone gives %.0f s. Leaks are counted after the load drained and the live workers stopped,
         lease timeout plus 2 s later. Cost per call with Exora: one
         `acquire_api_lease` (plus one per deferral) and one `release_api_lease`, each a short
-        transaction that locks the pair's row.
+        transaction that locks the pair's row. A refused job waits in the pair's line and is told
+        its own moment (decision 0010).
 
         | | Exora (sliding windows, leases, reconcile) | original (fixed minute windows, estimates, boolean) |
         |---|---:|---:|
@@ -556,7 +569,8 @@ public final class RateLimitBench {
         | slots counted after every worker stopped | %d | %d |
 
         """, r.get("rpm").asInt(), r.get("tpm").asLong(), r.get("concurrent").asInt(), r.get("live").asInt(),
-        r.get("seconds").asInt(), r.get("killAt").asInt(), r.get("leaseTimeout").asInt(),
+        r.get("seconds").asInt(), r.get("killAt").asInt(), e.path("killedAtSeconds").asDouble(),
+        r.get("killAt").asInt(), r.get("leaseTimeout").asInt(),
         e.get("callsAccepted").asDouble() / e.get("seconds").asDouble(),
         r.get("live").asInt() / (e.get("callsAccepted").asDouble() / e.get("seconds").asDouble()),
         e.get("vendor429").asInt(), e.get("vendor429ByLimit").toString(), o.get("vendor429").asInt(),
