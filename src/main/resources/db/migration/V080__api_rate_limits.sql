@@ -5,14 +5,15 @@
 -- * api_rate_limits keeps the original's columns (limits, current_* counters, reset times,
 --   backpressure settings, status, violations) and adds the limiter's state: a vendor pause, the
 --   limits the vendor reported, and the mean lease hold time.
--- * api_rate_slots holds sliding-window usage: 1-second slots for the minute limits and 1-minute
---   slots for the hour limits. A slot counts while any part of it lies in the window (so a window
---   sums 61 seconds or 61 minutes of slots): the limits hold in every window, however aligned, and
---   capacity comes back slot by slot instead of all at once when a fixed window resets (defect of
---   the original: twice the limit across a minute boundary, and hour limits never checked).
+-- * api_rate_slots holds sliding-window usage: slots of a tenth of a second for the minute limits
+--   and 1-minute slots for the hour limits. A slot counts while any part of it lies in the window
+--   (so a window sums 60.1 seconds or 61 minutes of slots): the limits hold in every window,
+--   however aligned, and capacity comes back slot by slot instead of all at once when a fixed
+--   window resets (defect of the original: twice the limit across a minute boundary, and hour
+--   limits never checked).
 -- * api_leases holds the granted calls. A lease reserves the estimated tokens and one concurrency
 --   slot; release reconciles the reservation to the actual tokens (refund or debt) and moves the
---   call to the slots of its release, which no vendor admission can be later than. A lease taken for a job attempt lives
+--   call to the slots of its answer, which no vendor admission can be later than. A lease taken for a job attempt lives
 --   only while that attempt is processing and heart-beating (the queue's own rescue rule), so a
 --   worker killed with SIGKILL gives its slots back within worker.timeout_seconds; a lease without
 --   a job (the original's boolean wrappers) lives at most ratelimit.lease_ttl_seconds.
@@ -84,17 +85,40 @@ create table public.api_rate_limits (
 comment on table public.api_rate_limits is
   'Limits per (provider, model or endpoint) and the shared limiter''s state; see V080__api_rate_limits.sql.';
 
--- Sliding-window usage. width 'second' slots feed the minute limits, 'minute' slots the hour limits.
+-- Sliding-window usage. width 'tenth' slots (a tenth of a second) feed the minute limits, 'minute'
+-- slots the hour limits. Tenths rather than seconds: capacity comes back to the limiter when the
+-- slot a call was counted in has wholly left the window, so the slot's width is lag on every call
+-- (half a second on average with 1 s slots, 1% of a minute); a window holds at most 601 of them.
 create table public.api_rate_slots (
   limit_id    uuid        not null references public.api_rate_limits (id) on delete cascade,
-  width       text        not null check (width in ('second', 'minute')),
+  width       text        not null check (width in ('tenth', 'minute')),
   slot_start  timestamptz not null,
   requests    integer     not null default 0 check (requests >= 0),
   tokens      bigint      not null default 0 check (tokens >= 0),
   primary key (limit_id, width, slot_start)
 );
 comment on table public.api_rate_slots is
-  'Requests and tokens granted per 1-second and 1-minute slot; a slot counts while any part of it is in the window.';
+  'Requests and tokens granted per slot of a tenth of a second (minute limits) and of a minute (hour limits); a slot counts while any part of it is in the window.';
+
+-- api_rate_slot_start(width, at): the start of the slot of that width holding the moment at.
+create function public.api_rate_slot_start(p_width text, p_at timestamptz) returns timestamptz
+  language sql immutable
+  set search_path = ''
+  as $$
+    select case p_width when 'tenth' then pg_catalog.date_bin('100 milliseconds', p_at, timestamptz '2000-01-01 00:00:00+00')
+                        else pg_catalog.date_trunc('minute', p_at) end
+  $$;
+comment on function public.api_rate_slot_start(text, timestamptz) is
+  'The start of the api_rate_slots slot of width tenth (100 ms) or minute that holds p_at.';
+
+-- api_rate_window_span(width): how long a slot of that width counts after its start: the window
+-- plus the slot (any part of it in the window counts).
+create function public.api_rate_window_span(p_width text) returns interval
+  language sql immutable
+  set search_path = ''
+  as $$ select case p_width when 'tenth' then interval '60.1 seconds' else interval '61 minutes' end $$;
+comment on function public.api_rate_window_span(text) is
+  'How long an api_rate_slots slot counts from its start: 60.1 s for tenth slots, 61 min for minute slots.';
 
 create table public.api_leases (
   id               uuid        primary key default gen_random_uuid(),
@@ -186,20 +210,19 @@ comment on function public.api_lease_is_live(public.api_leases, timestamptz) is
 
 -- api_window_free_at(limit, width, need, of_tokens): when at least `need` requests (or tokens)
 -- will have left the window, oldest slots first: the start of the slot that frees enough, plus the
--- window and one slot. Null when the window does not hold that much.
+-- window and one slot (api_rate_window_span). Null when the window does not hold that much.
 create function public.api_window_free_at(p_limit_id uuid, p_width text, p_need numeric, p_tokens boolean,
                                           p_now timestamptz)
   returns timestamptz
   language sql stable
   set search_path = ''
   as $$
-    select w.slot_start + w.span
+    select w.slot_start + public.api_rate_window_span(p_width)
       from (select s.slot_start,
-                   case p_width when 'second' then interval '61 seconds' else interval '61 minutes' end as span,
                    sum(case when p_tokens then s.tokens else s.requests end) over (order by s.slot_start) as freed
               from public.api_rate_slots s
              where s.limit_id = p_limit_id and s.width = p_width
-               and s.slot_start > p_now - case p_width when 'second' then interval '61 seconds' else interval '61 minutes' end) w
+               and s.slot_start > p_now - public.api_rate_window_span(p_width)) w
      where w.freed >= p_need
      order by w.slot_start
      limit 1
@@ -232,7 +255,7 @@ declare
 begin
   select coalesce(sum(s.requests), 0), coalesce(sum(s.tokens), 0) into requests_minute, tokens_minute
     from public.api_rate_slots s
-   where s.limit_id = p_limit.id and s.width = 'second' and s.slot_start > p_now - interval '61 seconds';
+   where s.limit_id = p_limit.id and s.width = 'tenth' and s.slot_start > p_now - interval '60.1 seconds';
   select coalesce(sum(s.requests), 0), coalesce(sum(s.tokens), 0) into requests_hour, tokens_hour
     from public.api_rate_slots s
    where s.limit_id = p_limit.id and s.width = 'minute' and s.slot_start > p_now - interval '61 minutes';
@@ -260,8 +283,8 @@ begin
     end if;
   end if;
   if v_rpm is not null and requests_minute + p_requests > v_rpm then
-    v_at := coalesce(public.api_window_free_at(p_limit.id, 'second', requests_minute + p_requests - v_rpm, false, p_now),
-                     p_now + interval '61 seconds');
+    v_at := coalesce(public.api_window_free_at(p_limit.id, 'tenth', requests_minute + p_requests - v_rpm, false, p_now),
+                     p_now + interval '60.1 seconds');
     if retry_at is null or v_at > retry_at then
       retry_at := v_at;
       binding := 'requests_per_minute';
@@ -277,8 +300,8 @@ begin
     end if;
   end if;
   if v_tpm is not null and tokens_minute + p_tokens > v_tpm then
-    v_at := coalesce(public.api_window_free_at(p_limit.id, 'second', tokens_minute + p_tokens - v_tpm, true, p_now),
-                     p_now + interval '61 seconds');
+    v_at := coalesce(public.api_window_free_at(p_limit.id, 'tenth', tokens_minute + p_tokens - v_tpm, true, p_now),
+                     p_now + interval '60.1 seconds');
     if active > 0 and p_first_in_line then
       v_at := least(v_at, v_next_release);
     end if;
@@ -370,7 +393,7 @@ begin
   -- leases nobody came back for.
   delete from public.api_rate_slots s
    where s.limit_id = v_limit.id
-     and ((s.width = 'second' and s.slot_start <= v_now - interval '71 seconds')
+     and ((s.width = 'tenth' and s.slot_start <= v_now - interval '71 seconds')
        or (s.width = 'minute' and s.slot_start <= v_now - interval '62 minutes'));
   delete from public.api_leases l where l.limit_id = v_limit.id and l.expired_at < v_now - interval '1 hour';
 
@@ -424,8 +447,8 @@ begin
                then v_now + make_interval(secs => public.queue_setting('ratelimit.lease_ttl_seconds', 300)) end)
   returning id into v_lease;
   insert into public.api_rate_slots as s (limit_id, width, slot_start, requests, tokens)
-  values (v_limit.id, 'second', date_trunc('second', v_now), 1, p_estimated_tokens),
-         (v_limit.id, 'minute', date_trunc('minute', v_now), 1, p_estimated_tokens)
+  values (v_limit.id, 'tenth', public.api_rate_slot_start('tenth', v_now), 1, p_estimated_tokens),
+         (v_limit.id, 'minute', public.api_rate_slot_start('minute', v_now), 1, p_estimated_tokens)
   on conflict (limit_id, width, slot_start)
     do update set requests = s.requests + 1, tokens = s.tokens + excluded.tokens;
   update public.api_rate_limits l
@@ -434,8 +457,8 @@ begin
          current_tokens_minute   = v_check.tokens_minute + p_estimated_tokens,
          current_tokens_hour     = v_check.tokens_hour + p_estimated_tokens,
          active_requests         = v_check.active + 1,
-         minute_reset_at = coalesce((select min(s.slot_start) + interval '61 seconds' from public.api_rate_slots s
-                                      where s.limit_id = l.id and s.width = 'second'), v_now),
+         minute_reset_at = coalesce((select min(s.slot_start) + interval '60.1 seconds' from public.api_rate_slots s
+                                      where s.limit_id = l.id and s.width = 'tenth'), v_now),
          hour_reset_at   = coalesce((select min(s.slot_start) + interval '61 minutes' from public.api_rate_slots s
                                       where s.limit_id = l.id and s.width = 'minute'), v_now),
          updated_at = v_now
@@ -499,12 +522,14 @@ begin
   update public.api_rate_slots s
      set requests = greatest(s.requests - 1, 0), tokens = greatest(s.tokens - v_lease.reserved_tokens, 0)
    where s.limit_id = v_lease.limit_id
-     and ((s.width = 'second' and s.slot_start = date_trunc('second', v_lease.granted_at))
-       or (s.width = 'minute' and s.slot_start = date_trunc('minute', v_lease.granted_at)));
+     and ((s.width = 'tenth' and s.slot_start = public.api_rate_slot_start('tenth', v_lease.granted_at))
+       or (s.width = 'minute' and s.slot_start = public.api_rate_slot_start('minute', v_lease.granted_at)));
   -- ...into the answer's, with what the call really used.
   insert into public.api_rate_slots as s (limit_id, width, slot_start, requests, tokens)
-  values (v_lease.limit_id, 'second', date_trunc('second', v_answered_at), 1, v_lease.reserved_tokens + v_delta),
-         (v_lease.limit_id, 'minute', date_trunc('minute', v_answered_at), 1, v_lease.reserved_tokens + v_delta)
+  values (v_lease.limit_id, 'tenth', public.api_rate_slot_start('tenth', v_answered_at), 1,
+          v_lease.reserved_tokens + v_delta),
+         (v_lease.limit_id, 'minute', public.api_rate_slot_start('minute', v_answered_at), 1,
+          v_lease.reserved_tokens + v_delta)
   on conflict (limit_id, width, slot_start)
     do update set requests = s.requests + 1, tokens = s.tokens + excluded.tokens;
   update public.api_rate_limits l
@@ -528,18 +553,22 @@ comment on function public.release_api_lease(uuid, bigint, bigint) is
 -- * A limit lower than the configured one is adopted for the minute window.
 -- * A remaining count lower than the limiter's own view means usage it does not know of (another
 --   client of the same key, or a window the vendor counts differently): the difference is booked
---   in the current second, so it ages out of the minute window like any other usage. The header
---   was written when the vendor admitted the call, up to a call's length ago, and usage has left
---   the limiter's window since: so the vendor's count is compared with the limiter's usage over
---   the last 70 s, not 61, and only what is left over is booked. (Comparing with the current
---   window booked every second of aging as phantom usage and held the limiter far below its
---   limit.)
+--   in the slot of the answer, so it ages out of the minute window like any other usage. The
+--   header was written when the vendor admitted the call, up to a call's length before the answer,
+--   and usage has left the limiter's window since: so the vendor's count is compared with the
+--   limiter's usage over the 70 s before the answer, not the 60.1 s before now, and only what is
+--   left over is booked. The answer is p_answered_ms_ago before this call (the worker's monotonic
+--   clock), or, without it, this call's start, before it waits for the pair's lock. (Comparing
+--   with the current window booked every second of aging as phantom usage and held the limiter
+--   far below its limit; so did a comparison from after the lock wait, or from a worker that read
+--   the answer late: on a loaded machine the limiter counted 50,000 tokens/min more than the
+--   vendor for a whole minute.)
 -- Returns 'applied', or 'no_limit' when the pair has no limit configured (nothing to tighten;
 -- never an error, since any vendor response may carry headers).
 create function public.observe_api_rate_limit(p_provider text, p_model text, p_status integer,
     p_requests_limit bigint default null, p_requests_remaining bigint default null,
     p_tokens_limit bigint default null, p_tokens_remaining bigint default null,
-    p_retry_at timestamptz default null)
+    p_retry_at timestamptz default null, p_answered_ms_ago bigint default null)
   returns text
   language plpgsql
   set search_path = ''
@@ -547,6 +576,8 @@ create function public.observe_api_rate_limit(p_provider text, p_model text, p_s
 declare
   v_limit public.api_rate_limits;
   v_now timestamptz;
+  -- taken before the lock: the signal describes the vendor at the answer, not after the wait
+  v_answered_at timestamptz := clock_timestamp() - make_interval(secs => greatest(coalesce(p_answered_ms_ago, 0), 0) / 1000.0);
   v_check record;
   v_extra_requests bigint := 0;
   v_extra_tokens bigint := 0;
@@ -580,7 +611,7 @@ begin
   if p_requests_remaining is not null or p_tokens_remaining is not null then
     select coalesce(sum(s.requests), 0) as requests, coalesce(sum(s.tokens), 0) as tokens into v_check
       from public.api_rate_slots s
-     where s.limit_id = v_limit.id and s.width = 'second' and s.slot_start > v_now - interval '70 seconds';
+     where s.limit_id = v_limit.id and s.width = 'tenth' and s.slot_start > v_answered_at - interval '70 seconds';
     if p_requests_remaining >= 0 then
       v_extra_requests := greatest(coalesce(least(v_limit.requests_per_minute, v_limit.vendor_requests_per_minute),
                                             p_requests_limit, 0)
@@ -593,7 +624,7 @@ begin
     end if;
     if v_extra_requests > 0 or v_extra_tokens > 0 then
       insert into public.api_rate_slots as s (limit_id, width, slot_start, requests, tokens)
-      values (v_limit.id, 'second', date_trunc('second', v_now), v_extra_requests, v_extra_tokens)
+      values (v_limit.id, 'tenth', public.api_rate_slot_start('tenth', v_answered_at), v_extra_requests, v_extra_tokens)
       on conflict (limit_id, width, slot_start)
         do update set requests = s.requests + excluded.requests, tokens = s.tokens + excluded.tokens;
       update public.api_rate_limits l set vendor_observed_at = v_now where l.id = v_limit.id;
@@ -602,8 +633,8 @@ begin
   return 'applied';
 end
 $$;
-comment on function public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz) is
-  'Applies a vendor response''s limit signal: 429/529 pause the pair (retry-after or backpressure_delay_seconds) and count a violation; lower limits and remaining counts tighten the shared minute window. Returns applied or no_limit.';
+comment on function public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz, bigint) is
+  'Applies a vendor response''s limit signal: 429/529 pause the pair (retry-after or backpressure_delay_seconds) and count a violation; lower limits and remaining counts (compared with the limiter''s usage before the answer, p_answered_ms_ago before now or this call''s start) tighten the shared minute window. Returns applied or no_limit.';
 
 -- acquire_api_capacity: the original's boolean acquire, as a wrapper. A true takes a lease
 -- without a job, which release_api_capacity returns (or which expires after
@@ -646,17 +677,19 @@ comment on function public.release_api_capacity(text, text, integer, integer) is
   'The original''s release: releases the oldest jobless lease of the pair (preferring one that reserved p_estimated_tokens) and reconciles it to p_actual_tokens.';
 
 revoke all on function public.api_rate_limit_for(text, text), public.api_lease_is_live(public.api_leases, timestamptz),
+  public.api_rate_slot_start(text, timestamptz), public.api_rate_window_span(text),
   public.api_window_free_at(uuid, text, numeric, boolean, timestamptz),
   public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz, integer, boolean),
   public.acquire_api_lease(text, text, bigint, uuid, text, integer), public.release_api_lease(uuid, bigint, bigint),
-  public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz),
+  public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz, bigint),
   public.acquire_api_capacity(text, text, integer), public.release_api_capacity(text, text, integer, integer)
   from public, anon, authenticated;
 grant execute on function public.api_rate_limit_for(text, text), public.api_lease_is_live(public.api_leases, timestamptz),
+  public.api_rate_slot_start(text, timestamptz), public.api_rate_window_span(text),
   public.api_window_free_at(uuid, text, numeric, boolean, timestamptz),
   public.api_rate_limit_check(public.api_rate_limits, bigint, timestamptz, integer, boolean),
   public.acquire_api_lease(text, text, bigint, uuid, text, integer), public.release_api_lease(uuid, bigint, bigint),
-  public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz),
+  public.observe_api_rate_limit(text, text, integer, bigint, bigint, bigint, bigint, timestamptz, bigint),
   public.acquire_api_capacity(text, text, integer), public.release_api_capacity(text, text, integer, integer)
   to service_role;
 

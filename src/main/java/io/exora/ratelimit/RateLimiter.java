@@ -98,18 +98,30 @@ public final class RateLimiter {
   }
 
   /**
-   * Applies what a vendor said about its limits. Never throws: a limiter that cannot be reached
-   * must not fail a call that succeeded (the next signal tries again).
+   * Applies what a vendor said about its limits, as of now. Never throws: a limiter that cannot
+   * be reached must not fail a call that succeeded (the next signal tries again).
    */
   public void observe(String provider, String model, VendorSignal signal) {
+    observe(provider, model, signal, null);
+  }
+
+  /**
+   * As {@link #observe(String, String, VendorSignal)}, for a signal whose answer came
+   * {@code sinceAnswer} before now (this process's monotonic clock): its remaining counts are
+   * compared with the limiter's usage as of then, so a signal applied late is not mistaken for
+   * usage the limiter does not know of.
+   */
+  public void observe(String provider, String model, VendorSignal signal, Duration sinceAnswer) {
     try {
       transactions.run(Caller.serviceRole(), CORRELATION, h -> h.createQuery("""
               select public.observe_api_rate_limit(:provider, :model, :status, :requestsLimit,
-                                                   :requestsRemaining, :tokensLimit, :tokensRemaining, :retryAt)""")
+                                                   :requestsRemaining, :tokensLimit, :tokensRemaining, :retryAt,
+                                                   :answeredMsAgo)""")
           .bind("provider", provider).bind("model", model).bind("status", signal.status())
           .bind("requestsLimit", signal.requestsLimit()).bind("requestsRemaining", signal.requestsRemaining())
           .bind("tokensLimit", signal.tokensLimit()).bind("tokensRemaining", signal.tokensRemaining())
           .bind("retryAt", signal.retryAt() == null ? null : Timestamp.from(signal.retryAt()))
+          .bind("answeredMsAgo", sinceAnswer == null ? null : sinceAnswer.toMillis())
           .mapTo(String.class).one());
     } catch (RuntimeException e) {
       log.warn("could not apply {}/{}'s rate-limit signal (status {}): {}", provider, model, signal.status(),

@@ -544,11 +544,12 @@ public final class RateLimitBench {
         429 with `retry-after` and `x-ratelimit-*` headers. Three worker processes (Exora's worker
         runtime) with 32 concurrent `ai_processing` jobs each; a feeder keeps about %d jobs live, input
         200-6,000 tokens, max output 500 or 2,000 (a call writes 30-100%% of it), so tokens per minute is
-        the binding limit. %d s of load per scheme; one worker is killed with SIGKILL at the first
-        moment after %d s that it holds a lease (%.1f s in this run; the original's count has no
-        owner, so its victim is killed at %d s); `worker.timeout_seconds` %d. Both schemes are configured with the vendor's own limits. Figures
-        are over the sliding minutes that end from one minute after the first call to the end of the
-        load. The wait is mostly queueing: with that many jobs live and about %.1f calls/s, Little's
+        the binding limit. Each worker warms its HTTP client with a few uncounted calls before the
+        load. %d s of load per scheme; one worker is killed with SIGKILL at the first moment after
+        %d s that it holds a lease (%.1f s in this run; the original's count has no owner, so its
+        victim is killed at %d s); `worker.timeout_seconds` %d. Both schemes are configured with the
+        vendor's own limits. Figures are over the sliding minutes that end from one minute after the
+        first call to the end of the load. The wait is mostly queueing: with that many jobs live and about %.1f calls/s, Little's
         law alone gives %.0f s. Leaks are counted after the load drained and the live workers stopped,
         lease timeout plus 2 s later. Cost per call with Exora: one
         `acquire_api_lease` (plus one per deferral) and one `release_api_lease`, each a short

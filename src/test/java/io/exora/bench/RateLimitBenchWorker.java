@@ -69,6 +69,7 @@ public final class RateLimitBenchWorker {
     Database pool = Database.open(login, concurrency + 8, workerId);
     RequestTransactions transactions = new RequestTransactions(pool.jdbi());
     RateLimitBenchWorker bench = new RateLimitBenchWorker(transactions, args[4], URI.create(args[5]));
+    bench.warmUp();
     WorkerConfig config = WorkerConfig.defaults(workerId, Map.of("ai_queue_simple", concurrency))
         .withHeartbeatInterval(Duration.ofSeconds(1))
         .withPollInterval(Duration.ofMillis(100));
@@ -77,6 +78,21 @@ public final class RateLimitBenchWorker {
     System.out.println("ready");
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /**
+   * A few uncounted calls before the load, so that the first real calls do not pay for loading the
+   * HTTP client: on a busy 2-core machine that took seconds, and a call's answer read late is
+   * booked late, which showed as capacity held idle a minute later.
+   */
+  private void warmUp() {
+    for (int i = 0; i < 20; i++) {
+      try {
+        http.send(HttpRequest.newBuilder(vendor.resolve("/v1/ping")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException("the vendor does not answer: " + e, e);
+      }
+    }
   }
 
   private Map<String, Object> handle(JobContext ctx) throws Exception {
@@ -123,7 +139,7 @@ public final class RateLimitBenchWorker {
       answeredAt = System.nanoTime();
       VendorSignal signal = signal(r);
       if (scheme.equals("exora")) {
-        limiter.observe(PROVIDER, MODEL, signal);
+        limiter.observe(PROVIDER, MODEL, signal, Duration.ofNanos(System.nanoTime() - answeredAt));
       }
       if (r.statusCode() == 429) {
         used = 0L;

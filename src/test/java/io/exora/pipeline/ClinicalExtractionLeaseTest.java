@@ -98,7 +98,7 @@ class ClinicalExtractionLeaseTest {
     assertThat(outcome.extraction()).isNotNull();
     assertThat(vendor.leasesDuringCall).as("a lease during the call").isEqualTo(1);
     assertThat(count("select count(*) from public.api_leases")).as("released after it").isZero();
-    assertThat(count("select sum(tokens) from public.api_rate_slots where width = 'second'"))
+    assertThat(count("select sum(tokens) from public.api_rate_slots where width = 'tenth'"))
         .as("5,000 reserved, reconciled to the 1,000 counted").isEqualTo(1_000);
   }
 
@@ -109,7 +109,7 @@ class ClinicalExtractionLeaseTest {
     assertThatThrownBy(() -> extraction(vendor).extract(TEXT, subject(processingJob(), 1), "worker-a"))
         .isInstanceOf(ClinicalExtraction.Failed.class);
     assertThat(count("select count(*) from public.api_leases")).isZero();
-    assertThat(count("select sum(tokens) from public.api_rate_slots where width = 'second'")).isEqualTo(1_000);
+    assertThat(count("select sum(tokens) from public.api_rate_slots where width = 'tenth'")).isEqualTo(1_000);
   }
 
   @Test

@@ -56,13 +56,13 @@ class GrantsNeverExceedLimitsTest {
           create trigger test_log_release after delete on public.api_leases
             for each row execute function public.test_log_release();"""));
       for (int s = 40; s < 40 + BOOKED_SECONDS; s++) {
-        db.bookPast(Acquirers.PROVIDER, Acquirers.MODEL, "second", s, 1, BOOKED_TOKENS);
+        db.bookPast(Acquirers.PROVIDER, Acquirers.MODEL, "tenth", s, 1, BOOKED_TOKENS);
         db.bookPast(Acquirers.PROVIDER, Acquirers.MODEL, "minute", s, 1, BOOKED_TOKENS);
       }
 
       // read now: the limiter prunes slots once they are older than every window
       List<Event> booked = db.su(h -> h.createQuery(
-              "select slot_start, requests, tokens from public.api_rate_slots where width = 'second' order by 1")
+              "select slot_start, requests, tokens from public.api_rate_slots where width = 'tenth' order by 1")
           .map((rs, ctx) -> new Event(rs.getTimestamp(1).toInstant(), rs.getInt(2), rs.getLong(3))).list());
       assertThat(booked.stream().mapToInt(Event::requests).sum()).isEqualTo(BOOKED_SECONDS);
 
@@ -75,8 +75,9 @@ class GrantsNeverExceedLimitsTest {
       assertThat(there).as("grants in the second JVM").isPositive();
 
       List<Event> events = new ArrayList<>();
-      // booked usage happened at some moment of its slot: take the latest, the strictest for the check
-      booked.forEach(b -> events.add(new Event(b.at().plusMillis(999), b.requests(), b.tokens())));
+      // booked usage happened at some moment of its slot (a tenth of a second): take the latest, the
+      // strictest for the check
+      booked.forEach(b -> events.add(new Event(b.at().plusMillis(99), b.requests(), b.tokens())));
       List<Event> grants = db.su(h -> h.createQuery(
               "select granted_at, coalesce(actual, reserved) as tokens from public.test_lease_log order by granted_at")
           .map((rs, ctx) -> new Event(rs.getTimestamp(1).toInstant(), 1, rs.getLong(2))).list());

@@ -51,7 +51,7 @@ final class RateLimitDb implements AutoCloseable {
   void bookPast(String provider, String endpoint, String width, double secondsAgo, int requests, long tokens) {
     su(h -> h.createUpdate("""
             insert into public.api_rate_slots (limit_id, width, slot_start, requests, tokens)
-            select l.id, :width, date_trunc(:width, clock_timestamp() - make_interval(secs => :ago)), :requests, :tokens
+            select l.id, :width, public.api_rate_slot_start(:width, clock_timestamp() - make_interval(secs => :ago)), :requests, :tokens
               from public.api_rate_limits l where l.provider_name = :provider and l.api_endpoint = :endpoint
             on conflict (limit_id, width, slot_start) do update
               set requests = api_rate_slots.requests + excluded.requests, tokens = api_rate_slots.tokens + excluded.tokens""")

@@ -72,22 +72,23 @@ class RateLimiterTest {
       granted(acquire(10));
     }
     Acquisition.Wait w = waits(acquire(10), "requests_per_minute");
-    // the first grant's second-slot counts for 61 s from its start (any part of it in the window)
-    assertThat(w.retryAt()).isBetween(before.plusSeconds(61), before.plusSeconds(63));
+    // the first grant's slot (a tenth of a second) counts for 60.1 s from its start (any part of it
+    // in the window)
+    assertThat(w.retryAt()).isBetween(before.plusMillis(60_100), before.plusSeconds(63));
     assertThat(w.delay()).isBetween(Duration.ofSeconds(58), Duration.ofSeconds(62));
   }
 
   @Test
   void theMinuteWindowSlidesSlotBySlot() {
     db.put(P, M, 10, null, null, null, null);
-    db.bookPast(P, M, "second", 62, 10, 0);   // out of every window
+    db.bookPast(P, M, "tenth", 62, 10, 0);   // out of every window
     granted(acquire(1));
     db.reset();
     db.put(P, M, 10, null, null, null, null);
-    db.bookPast(P, M, "second", 50, 4, 0);
-    db.bookPast(P, M, "second", 20, 6, 0);
+    db.bookPast(P, M, "tenth", 50, 4, 0);
+    db.bookPast(P, M, "tenth", 20, 6, 0);
     Acquisition.Wait w = waits(acquire(1), "requests_per_minute");
-    // freeing one request needs only the older slot to leave: 50 s ago + 61 s = about 11 s from now
+    // freeing one request needs only the older slot to leave: 50 s ago + 60.1 s = about 10 s from now
     assertThat(w.delay()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(12));
   }
 
@@ -141,14 +142,14 @@ class RateLimiterTest {
   void aReleasedCallCountsFromItsReleaseWhichNoVendorAdmissionFollows() {
     db.put(P, M, null, null, 100_000L, null, null);
     UUID lease = granted(acquire(5_000));
-    // granted 30 s ago (a slow call): its reservation sits in that second's slot
+    // granted 30 s ago (a slow call): its reservation sits in that moment's slot
     db.su(h -> h.execute("""
         update public.api_leases set granted_at = granted_at - interval '30 seconds';
-        update public.api_rate_slots set slot_start = slot_start - interval '30 seconds' where width = 'second'"""));
+        update public.api_rate_slots set slot_start = slot_start - interval '30 seconds' where width = 'tenth'"""));
     db.limiter.release(lease, 3_000L);
-    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'second' "
+    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'tenth' "
         + "and slot_start < clock_timestamp() - interval '20 seconds'")).as("left the grant's slot").isZero();
-    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'second' "
+    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'tenth' "
         + "and slot_start > clock_timestamp() - interval '5 seconds'")).as("counted from the release").isEqualTo(3_000);
     assertThat(usage().get("requests_minute")).isEqualTo(1L);
   }
@@ -160,15 +161,15 @@ class RateLimiterTest {
     UUID claimsTooMuch = granted(acquire(4_000));
     db.su(h -> h.execute("""
         update public.api_leases set granted_at = granted_at - interval '30 seconds';
-        update public.api_rate_slots set slot_start = slot_start - interval '30 seconds' where width = 'second'"""));
+        update public.api_rate_slots set slot_start = slot_start - interval '30 seconds' where width = 'tenth'"""));
     // the answer came 10 s ago and the release waited since (for the pair's lock, say)
     db.limiter.release(answered, 3_000L, Duration.ofSeconds(10));
-    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'second' "
+    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'tenth' "
         + "and slot_start between clock_timestamp() - interval '12 seconds' and clock_timestamp() - interval '9 seconds'"))
         .as("counted from the answer").isEqualTo(3_000);
     // an answer said to be older than the grant: the vendor cannot have admitted the call before it
     db.limiter.release(claimsTooMuch, 2_000L, Duration.ofSeconds(45));
-    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'second' "
+    assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'tenth' "
         + "and slot_start < clock_timestamp() - interval '29 seconds'")).as("counted from the grant").isEqualTo(2_000);
     assertThat(usage().get("requests_minute")).isEqualTo(2L);
     assertThat(usage().get("tokens_minute")).isEqualTo(5_000L);
@@ -184,9 +185,9 @@ class RateLimiterTest {
   @Test
   void waitersAreToldMomentsInTheOrderOfTheLineNotAllTheSameOne() {
     db.put(P, M, null, null, 10_000L, null, null);
-    db.bookPast(P, M, "second", 50, 1, 4_000);  // leaves the window in about 11 s
-    db.bookPast(P, M, "second", 40, 1, 4_000);  // about 21 s
-    db.bookPast(P, M, "second", 30, 1, 2_000);  // about 31 s
+    db.bookPast(P, M, "tenth", 50, 1, 4_000);  // leaves the window in about 11 s
+    db.bookPast(P, M, "tenth", 40, 1, 4_000);  // about 21 s
+    db.bookPast(P, M, "tenth", 30, 1, 2_000);  // about 31 s
     UUID first = db.processingJob("worker-a");
     UUID second = db.processingJob("worker-a");
     UUID third = db.processingJob("worker-a");
@@ -206,7 +207,7 @@ class RateLimiterTest {
   @Test
   void capacityIsHeldForAWaiterWhoseMomentJustCameButNotForOneThatIsLate() {
     db.put(P, M, null, null, 10_000L, null, null);
-    db.bookPast(P, M, "second", 30, 1, 7_000);
+    db.bookPast(P, M, "tenth", 30, 1, 7_000);
     UUID waiter = db.processingJob("worker-a");
     waits(acquireFor(waiter, 5_000), "tokens_per_minute");
     Instant queuedAt = db.su(h -> h.createQuery("select queued_at from public.api_rate_waiters")
@@ -215,7 +216,7 @@ class RateLimiterTest {
     db.su(h -> h.execute("""
         delete from public.api_rate_slots;
         update public.api_rate_waiters set due_at = clock_timestamp() - interval '200 milliseconds'"""));
-    db.bookPast(P, M, "second", 0, 1, 4_000);
+    db.bookPast(P, M, "tenth", 0, 1, 4_000);
     // 4,000 + 2,000 would fit, but the waiter's 5,000 is held for it, against newcomers and jobless leases
     waits(acquire(2_000), "tokens_per_minute");
     UUID newcomer = db.processingJob("worker-a");
@@ -323,9 +324,22 @@ class RateLimiterTest {
     // a count written before recent usage aged out of the window is not unknown usage
     db.reset();
     db.put(P, M, 1000, null, 100_000L, null, null);
-    db.bookPast(P, M, "second", 63, 1, 50_000);   // out of the 61 s window, still in the vendor's view a moment ago
+    db.bookPast(P, M, "tenth", 63, 1, 50_000);   // out of the 60.1 s window, still in the vendor's view a moment ago
     db.limiter.observe(P, M, new VendorSignal(200, 1000L, 999L, null, 100_000L, 50_000L, null, null));
     granted(acquire(60_000));
+    // a signal applied 10 s after its answer is compared with the usage as of the answer...
+    db.reset();
+    db.put(P, M, 1000, null, 100_000L, null, null);
+    db.bookPast(P, M, "tenth", 75, 1, 50_000);
+    db.limiter.observe(P, M, new VendorSignal(200, 1000L, 999L, null, 100_000L, 50_000L, null, null),
+        Duration.ofSeconds(10));
+    granted(acquire(60_000));
+    // ...and the same signal taken as of now would be 50,000 tokens the limiter did not know of
+    db.reset();
+    db.put(P, M, 1000, null, 100_000L, null, null);
+    db.bookPast(P, M, "tenth", 75, 1, 50_000);
+    db.limiter.observe(P, M, new VendorSignal(200, 1000L, 999L, null, 100_000L, 50_000L, null, null));
+    waits(acquire(60_000), "tokens_per_minute");
     // a signal for a pair without a limit is accepted and changes nothing
     db.limiter.observe("anthropic", "unconfigured", new VendorSignal(429, 1L, 0L, null, 1L, 0L, null, null));
     assertThat(db.count("select count(*) from public.api_rate_limits where provider_name = 'anthropic'")).isZero();

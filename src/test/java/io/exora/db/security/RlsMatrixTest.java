@@ -441,7 +441,7 @@ class RlsMatrixTest {
         delete from public.api_rate_limits;
         insert into public.api_rate_limits (provider_name, api_endpoint, requests_per_minute) values ('openai', 'matrix', 1);
         insert into public.api_rate_slots (limit_id, width, slot_start, requests)
-          select id, 'second', date_trunc('second', now()), 1 from public.api_rate_limits;
+          select id, 'tenth', date_trunc('second', now()), 1 from public.api_rate_limits;
         insert into public.api_leases (limit_id, reserved_tokens, granted_at, expires_at)
           select id, 1, now(), now() + interval '1 hour' from public.api_rate_limits;
         insert into public.api_rate_waiters (limit_id, job_id, tokens, queued_at, due_at)
