@@ -514,11 +514,12 @@ public final class RateLimitBench {
     if (e.get("tokenUtilisationMean").asDouble() < 0.95) {
       n.append("""
           - Exora's utilisation is below the 95% target in this run. Where it goes: capacity the vendor
-            frees comes back to the limiter about 1 s later (1-second slots counted whole, and each call
-            counted from its answer, so its length too), then the waiter it was promised to wakes, is
-            claimed and sends; the workers started together, so that lag falls on a burst of tokens
-            every minute; and a loaded 2-core machine delays each of those steps (a worker that reads
-            its answer late books the call late). `out/timeline-exora.csv` has the run second by second.
+            frees comes back to the limiter about 0.65 s later (slots of a tenth of a second counted
+            whole, and each call counted from its answer, so its length too), then the waiter it was
+            promised to wakes, is claimed and sends; the workers started together, so that lag falls on
+            a burst of tokens every minute; and a loaded 2-core machine delays each of those steps (a
+            worker that reads its answer late books the call late). `bench/ratelimit/out/timeline-exora.csv`
+            has the run second by second.
           """);
     }
     if (e.get("heldByVictimAtKill").asLong() == 0) {
