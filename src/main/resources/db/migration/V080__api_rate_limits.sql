@@ -477,8 +477,8 @@ comment on function public.acquire_api_lease(text, text, bigint, uuid, text, int
 -- before it leaves the vendor's; counted from the grant, a worker that stalled for a second
 -- between grant and send could let the window free early.
 -- p_answered_ms_ago says how long before this call the worker received the vendor's answer (its
--- own monotonic clock: a duration, so clocks need not agree); null means now (the answer time is
--- unknown, or there was no answer). Counting from the answer rather than from the release matters
+-- own monotonic clock: a duration, so clocks need not agree), taken from the start of this call,
+-- before the lock wait; null means now (the answer time is unknown, or there was no answer). Counting from the answer rather than from the release matters
 -- when releases queue behind other acquirers for the pair's lock: every second a release waits
 -- would keep the call in the window a second longer than the vendor keeps it (the benchmark saw
 -- 6 s behind a burst of acquires), and that capacity stands idle. The moment is never put before
@@ -495,6 +495,8 @@ declare
   v_lease public.api_leases;
   v_delta bigint;
   v_now timestamptz;
+  -- taken before the lock: the answer's age was measured when this call was made, not after the wait
+  v_called_at timestamptz := clock_timestamp();
   v_answered_at timestamptz;
 begin
   if p_actual_tokens < 0 then
@@ -515,7 +517,8 @@ begin
     return false;
   end if;
   v_now := clock_timestamp();
-  v_answered_at := greatest(v_lease.granted_at, v_now - make_interval(secs => coalesce(p_answered_ms_ago, 0) / 1000.0));
+  v_answered_at := case when p_answered_ms_ago is null then v_now
+                        else greatest(v_lease.granted_at, v_called_at - make_interval(secs => p_answered_ms_ago / 1000.0)) end;
   v_delta := coalesce(p_actual_tokens, v_lease.reserved_tokens) - v_lease.reserved_tokens;
   -- Out of the grant's slots (never below zero: a slot that already left every window and was
   -- pruned is not recreated)...

@@ -96,7 +96,7 @@ final class ClinicalExtraction {
     long start = System.nanoTime();
     ExtractionResult result;
     Long usedTokens = null;  // unknown until the vendor counts them: the reservation stands
-    long answeredAt = 0;  // System.nanoTime() when the vendor's answer was read; 0 when none came
+    Long answeredAt = null;  // System.nanoTime() when the vendor's answer was read; null when none came
     try {
       result = provider.extract(request);
       answeredAt = System.nanoTime();
@@ -119,7 +119,7 @@ final class ClinicalExtraction {
           Duration.ofNanos(System.nanoTime() - start), prices), e);
     } finally {
       if (lease != null) {
-        release(lease, usedTokens, answeredAt == 0 ? null : Duration.ofNanos(System.nanoTime() - answeredAt));
+        release(lease, usedTokens, answeredAt);
       }
     }
     Extraction extraction = ExtractionJson.fromJson(result.output(), provider.name() + ":" + result.modelReturned());
@@ -130,9 +130,9 @@ final class ClinicalExtraction {
    * Never masks the call's own outcome: a lease that cannot be released now (the database is
    * unreachable) ends with the job's attempt, like a crashed worker's.
    */
-  private void release(UUID lease, Long usedTokens, Duration sinceAnswer) {
+  private void release(UUID lease, Long usedTokens, Long answeredAtNanos) {
     try {
-      limiter.release(lease, usedTokens, sinceAnswer);
+      limiter.release(lease, usedTokens, answeredAtNanos);
     } catch (RuntimeException e) {
       log.warn("could not release rate-limit lease {}: {}; it ends with the job's attempt", lease, e.toString());
     }

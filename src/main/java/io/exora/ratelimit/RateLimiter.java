@@ -83,18 +83,23 @@ public final class RateLimiter {
   }
 
   /**
-   * As {@link #release(UUID, Long)}, counting the call from the moment its answer came back,
-   * {@code sinceAnswer} before now (measured on this process's monotonic clock once the answer was
-   * read): the vendor admitted the call before it answered, so the limiter's window keeps the call
-   * at least as long as the vendor's does, however long the release waits for the pair's lock.
-   * Null when no answer came (a timeout, a network error): the call is counted from now.
+   * As {@link #release(UUID, Long)}, counting the call from the moment its answer came back:
+   * {@code answeredAtNanos} is {@link System#nanoTime()} when the answer was read, in this process.
+   * The vendor admitted the call before it answered, so the limiter's window keeps the call at
+   * least as long as the vendor's does, however long the release waits for a connection or the
+   * pair's lock (the age is taken when the statement is sent). Null when no answer came (a
+   * timeout, a network error): the call is counted from now.
    */
-  public boolean release(UUID lease, Long actualTokens, Duration sinceAnswer) {
+  public boolean release(UUID lease, Long actualTokens, Long answeredAtNanos) {
     return transactions.run(Caller.serviceRole(), CORRELATION, h ->
         h.createQuery("select public.release_api_lease(:lease, :tokens, :answeredMsAgo)")
             .bind("lease", lease).bind("tokens", actualTokens)
-            .bind("answeredMsAgo", sinceAnswer == null ? null : sinceAnswer.toMillis())
+            .bind("answeredMsAgo", msSince(answeredAtNanos))
             .mapTo(Boolean.class).one());
+  }
+
+  private static Long msSince(Long nanoTime) {
+    return nanoTime == null ? null : (System.nanoTime() - nanoTime) / 1_000_000;
   }
 
   /**
@@ -106,12 +111,12 @@ public final class RateLimiter {
   }
 
   /**
-   * As {@link #observe(String, String, VendorSignal)}, for a signal whose answer came
-   * {@code sinceAnswer} before now (this process's monotonic clock): its remaining counts are
+   * As {@link #observe(String, String, VendorSignal)}, for a signal whose answer was read at
+   * {@code answeredAtNanos} ({@link System#nanoTime()} in this process): its remaining counts are
    * compared with the limiter's usage as of then, so a signal applied late is not mistaken for
    * usage the limiter does not know of.
    */
-  public void observe(String provider, String model, VendorSignal signal, Duration sinceAnswer) {
+  public void observe(String provider, String model, VendorSignal signal, Long answeredAtNanos) {
     try {
       transactions.run(Caller.serviceRole(), CORRELATION, h -> h.createQuery("""
               select public.observe_api_rate_limit(:provider, :model, :status, :requestsLimit,
@@ -121,7 +126,7 @@ public final class RateLimiter {
           .bind("requestsLimit", signal.requestsLimit()).bind("requestsRemaining", signal.requestsRemaining())
           .bind("tokensLimit", signal.tokensLimit()).bind("tokensRemaining", signal.tokensRemaining())
           .bind("retryAt", signal.retryAt() == null ? null : Timestamp.from(signal.retryAt()))
-          .bind("answeredMsAgo", sinceAnswer == null ? null : sinceAnswer.toMillis())
+          .bind("answeredMsAgo", msSince(answeredAtNanos))
           .mapTo(String.class).one());
     } catch (RuntimeException e) {
       log.warn("could not apply {}/{}'s rate-limit signal (status {}): {}", provider, model, signal.status(),

@@ -128,7 +128,7 @@ public final class RateLimitBenchWorker {
     // written after the call: a write between the grant and the call would only delay the call
     Instant grantedAt = Instant.now();
     Long used = null;
-    long answeredAt = 0;
+    Long answeredAt = null;
     long sentAt = System.nanoTime();
     long releasedAt = 0;
     try {
@@ -139,7 +139,7 @@ public final class RateLimitBenchWorker {
       answeredAt = System.nanoTime();
       VendorSignal signal = signal(r);
       if (scheme.equals("exora")) {
-        limiter.observe(PROVIDER, MODEL, signal, Duration.ofNanos(System.nanoTime() - answeredAt));
+        limiter.observe(PROVIDER, MODEL, signal, answeredAt);
       }
       if (r.statusCode() == 429) {
         used = 0L;
@@ -151,13 +151,13 @@ public final class RateLimitBenchWorker {
       used = JSON.readTree(r.body()).get("total_tokens").asLong();
     } finally {
       if (lease != null) {
-        limiter.release(lease, used, answeredAt == 0 ? null : Duration.ofNanos(System.nanoTime() - answeredAt));
+        limiter.release(lease, used, answeredAt);
       } else if (scheme.equals("original")) {
         transactions.run(Caller.serviceRole(), "bench", h -> h.execute("select public.bench_original_release()"));
       }
       releasedAt = System.nanoTime();
     }
-    long callMs = (answeredAt - sentAt) / 1_000_000;
+    long callMs = (answeredAt - sentAt) / 1_000_000;  // set: the call returned, so an answer came
     long releaseMs = (releasedAt - answeredAt) / 1_000_000;
     long usedTokens = used;
     transactions.run(Caller.serviceRole(), "bench", h -> h.createUpdate("""

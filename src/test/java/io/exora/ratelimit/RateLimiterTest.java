@@ -163,18 +163,18 @@ class RateLimiterTest {
         update public.api_leases set granted_at = granted_at - interval '30 seconds';
         update public.api_rate_slots set slot_start = slot_start - interval '30 seconds' where width = 'tenth'"""));
     // the answer came 10 s ago and the release waited since (for the pair's lock, say)
-    db.limiter.release(answered, 3_000L, Duration.ofSeconds(10));
+    db.limiter.release(answered, 3_000L, System.nanoTime() - Duration.ofSeconds(10).toNanos());
     assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'tenth' "
         + "and slot_start between clock_timestamp() - interval '12 seconds' and clock_timestamp() - interval '9 seconds'"))
         .as("counted from the answer").isEqualTo(3_000);
     // an answer said to be older than the grant: the vendor cannot have admitted the call before it
-    db.limiter.release(claimsTooMuch, 2_000L, Duration.ofSeconds(45));
+    db.limiter.release(claimsTooMuch, 2_000L, System.nanoTime() - Duration.ofSeconds(45).toNanos());
     assertThat(db.count("select coalesce(sum(tokens), 0) from public.api_rate_slots where width = 'tenth' "
         + "and slot_start < clock_timestamp() - interval '29 seconds'")).as("counted from the grant").isEqualTo(2_000);
     assertThat(usage().get("requests_minute")).isEqualTo(2L);
     assertThat(usage().get("tokens_minute")).isEqualTo(5_000L);
     UUID third = granted(acquire(1));
-    assertThatThrownBy(() -> db.limiter.release(third, 1L, Duration.ofMillis(-5)))
+    assertThatThrownBy(() -> db.limiter.release(third, 1L, System.nanoTime() + Duration.ofSeconds(5).toNanos()))
         .hasMessageContaining("answer cannot come after the release");
   }
 
@@ -332,7 +332,7 @@ class RateLimiterTest {
     db.put(P, M, 1000, null, 100_000L, null, null);
     db.bookPast(P, M, "tenth", 75, 1, 50_000);
     db.limiter.observe(P, M, new VendorSignal(200, 1000L, 999L, null, 100_000L, 50_000L, null, null),
-        Duration.ofSeconds(10));
+        System.nanoTime() - Duration.ofSeconds(10).toNanos());
     granted(acquire(60_000));
     // ...and the same signal taken as of now would be 50,000 tokens the limiter did not know of
     db.reset();
