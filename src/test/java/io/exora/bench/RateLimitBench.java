@@ -550,9 +550,9 @@ public final class RateLimitBench {
         %d s that it holds a lease (%.1f s in this run; the original's count has no owner, so its
         victim is killed at %d s); `worker.timeout_seconds` %d. Both schemes are configured with the
         vendor's own limits. Figures are over the sliding minutes that end from one minute after the
-        first call to the end of the load. The wait is mostly queueing: with that many jobs live and about %.1f calls/s, Little's
-        law alone gives %.0f s. Leaks are counted after the load drained and the live workers stopped,
-        lease timeout plus 2 s later. Cost per call with Exora: one
+        first call to the end of the load. The wait is mostly queueing: with that many jobs live and
+        about %.1f calls/s, Little's law alone gives %.0f s. Leaks are counted after the load drained
+        and the live workers stopped, lease timeout plus 2 s later. Cost per call with Exora: one
         `acquire_api_lease` (plus one per deferral) and one `release_api_lease`, each a short
         transaction that locks the pair's row. A refused job waits in the pair's line and is told
         its own moment (decision 0010).
