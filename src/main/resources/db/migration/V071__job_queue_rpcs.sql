@@ -7,10 +7,12 @@
 --
 -- Time is always the database's (now(): the transaction's start), never a worker's clock.
 
--- Default lane for a job type when the producer names none.
+-- Default lane for a job type when the producer names none. No SET clause (it reads nothing and
+-- calls nothing that a search path could redirect), so the planner inlines it: a batch enqueue
+-- evaluates it for every row, and a function call with a SET clause costs a configuration save
+-- and restore each time.
 create function public.default_job_lane(p_job_type text) returns text
   language sql immutable
-  set search_path = ''
   as $$
     select case p_job_type
              when 'shell_file_processing' then 'standard_queue'
@@ -20,41 +22,73 @@ create function public.default_job_lane(p_job_type text) returns text
   $$;
 comment on function public.default_job_lane(text) is 'The lane a job of this type runs in when none is named.';
 
--- validate_job(...): raises 22023 with a message naming the problem; the CHECK constraints would
--- refuse the same rows, but with a constraint name instead of a reason.
+-- job_problem(...): what is wrong with a job's type, lane, payload, category or priority, as the
+-- message of the 22023 error that refuses it; null when nothing is. job_limits_problem: the same for
+-- its name and max_retries. These are the rules, stated once: validate_job and validate_job_limits
+-- raise their answer for one job, and enqueue_jobs_v3 asks them about a whole batch in one query.
+-- Plain SQL without a SET clause (pg_catalog is searched first whatever the path), so that query
+-- inlines them instead of calling a PL/pgSQL function twice per row, which was 40% of a batch
+-- enqueue's time (docs/benchmarks.md, Queue). The CHECK constraints of job_queue (V070) refuse the
+-- same rows, but with a constraint name instead of a reason.
+create function public.job_problem(p_job_type text, p_job_lane text, p_job_payload jsonb,
+                                   p_job_category text, p_priority integer)
+  returns text
+  language sql immutable
+  as $$
+    select case
+      when p_job_type is null or p_job_type not in ('shell_file_processing', 'ai_processing', 'data_migration',
+          'audit_cleanup', 'notification_delivery', 'report_generation', 'backup_operation',
+          'system_maintenance', 'semantic_processing', 'consent_verification', 'provider_verification')
+        then 'unknown job type: ' || coalesce(p_job_type, 'null')
+      when p_job_lane is distinct from public.default_job_lane(p_job_type)
+           and not (p_job_type = 'shell_file_processing' and p_job_lane in ('fast_queue', 'standard_queue'))
+           and not (p_job_type = 'ai_processing' and p_job_lane in ('ai_queue_simple', 'ai_queue_complex'))
+        then 'unknown lane ' || coalesce(p_job_lane, 'null') || ' for job type ' || p_job_type
+      when p_job_payload is null or jsonb_typeof(p_job_payload) <> 'object' or p_job_payload = '{}'::jsonb
+        then 'job payload must be a non-empty JSON object'
+      when p_job_category is null
+           or p_job_category not in ('critical', 'high_priority', 'standard', 'background', 'maintenance')
+        then 'unknown job category: ' || coalesce(p_job_category, 'null')
+      when p_priority is null or p_priority not between 1 and 10
+        then 'priority must be between 1 (highest) and 10, got ' || coalesce(p_priority::text, '<NULL>')
+    end
+  $$;
+comment on function public.job_problem(text, text, jsonb, text, integer) is
+  'The 22023 message for the first invalid field of a job (type, lane, payload, category, priority), or null.';
+
+create function public.job_limits_problem(p_job_name text, p_max_retries integer)
+  returns text
+  language sql immutable
+  as $$
+    select case
+      when p_job_name is null or length(p_job_name) not between 1 and 200
+        then 'job name must be 1 to 200 characters'
+      when p_max_retries is null or p_max_retries not between 0 and 100
+        then 'max_retries must be between 0 and 100, got ' || coalesce(p_max_retries::text, '<NULL>')
+    end
+  $$;
+comment on function public.job_limits_problem(text, integer) is
+  'The 22023 message when a job''s name or max_retries is out of range, or null.';
+
+-- validate_job(...): raises 22023 with job_problem's message.
 create function public.validate_job(p_job_type text, p_job_lane text, p_job_payload jsonb,
                                     p_job_category text, p_priority integer)
   returns void
   language plpgsql immutable
   set search_path = ''
   as $$
+declare
+  v_problem text := public.job_problem(p_job_type, p_job_lane, p_job_payload, p_job_category, p_priority);
 begin
-  if p_job_type is null or p_job_type not in ('shell_file_processing', 'ai_processing', 'data_migration',
-      'audit_cleanup', 'notification_delivery', 'report_generation', 'backup_operation',
-      'system_maintenance', 'semantic_processing', 'consent_verification', 'provider_verification') then
-    raise exception 'unknown job type: %', coalesce(p_job_type, 'null') using errcode = '22023';
-  end if;
-  if p_job_lane is distinct from public.default_job_lane(p_job_type)
-     and not (p_job_type = 'shell_file_processing' and p_job_lane in ('fast_queue', 'standard_queue'))
-     and not (p_job_type = 'ai_processing' and p_job_lane in ('ai_queue_simple', 'ai_queue_complex')) then
-    raise exception 'unknown lane % for job type %', coalesce(p_job_lane, 'null'), p_job_type
-      using errcode = '22023';
-  end if;
-  if p_job_payload is null or jsonb_typeof(p_job_payload) <> 'object' or p_job_payload = '{}'::jsonb then
-    raise exception 'job payload must be a non-empty JSON object' using errcode = '22023';
-  end if;
-  if p_job_category is null or p_job_category not in ('critical', 'high_priority', 'standard', 'background', 'maintenance') then
-    raise exception 'unknown job category: %', coalesce(p_job_category, 'null') using errcode = '22023';
-  end if;
-  if p_priority is null or p_priority not between 1 and 10 then
-    raise exception 'priority must be between 1 (highest) and 10, got %', p_priority using errcode = '22023';
+  if v_problem is not null then
+    raise exception '%', v_problem using errcode = '22023';
   end if;
 end
 $$;
 comment on function public.validate_job(text, text, jsonb, text, integer) is
   'Raises 22023 naming the first invalid field of a job.';
 
--- validate_job_limits(...): the two job fields validate_job does not see. Without it a bad name or
+-- validate_job_limits(...): raises 22023 with job_limits_problem's message. Without it a bad name or
 -- retry count reached the CHECK constraints: 23514 naming a constraint, with the whole row (the
 -- payload included) in the error's detail.
 create function public.validate_job_limits(p_job_name text, p_max_retries integer)
@@ -62,12 +96,11 @@ create function public.validate_job_limits(p_job_name text, p_max_retries intege
   language plpgsql immutable
   set search_path = ''
   as $$
+declare
+  v_problem text := public.job_limits_problem(p_job_name, p_max_retries);
 begin
-  if p_job_name is null or length(p_job_name) not between 1 and 200 then
-    raise exception 'job name must be 1 to 200 characters' using errcode = '22023';
-  end if;
-  if p_max_retries is null or p_max_retries not between 0 and 100 then
-    raise exception 'max_retries must be between 0 and 100, got %', p_max_retries using errcode = '22023';
+  if v_problem is not null then
+    raise exception '%', v_problem using errcode = '22023';
   end if;
 end
 $$;
@@ -140,18 +173,28 @@ begin
   if jsonb_array_length(p_jobs) > 10000 then
     raise exception 'at most 10000 jobs per batch, got %', jsonb_array_length(p_jobs) using errcode = '22023';
   end if;
-  for v_bad in
-    select j.ord, j.job ->> 'job_type' as job_type,
-           coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')) as lane,
-           j.job -> 'job_payload' as payload, coalesce(j.job ->> 'job_category', 'standard') as category,
-           coalesce((j.job ->> 'priority')::integer, 5) as priority,
-           coalesce(j.job ->> 'job_name', j.job ->> 'job_type') as name,
-           coalesce((j.job ->> 'max_retries')::integer, 3) as max_retries
-      from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
-  loop
+  -- The first invalid job, if any, found in one query; validate_job and validate_job_limits then
+  -- raise its problem, so a batch is refused with the message a single enqueue would get.
+  select j.job ->> 'job_type' as job_type,
+         coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')) as lane,
+         j.job -> 'job_payload' as payload, coalesce(j.job ->> 'job_category', 'standard') as category,
+         coalesce((j.job ->> 'priority')::integer, 5) as priority,
+         coalesce(j.job ->> 'job_name', j.job ->> 'job_type') as name,
+         coalesce((j.job ->> 'max_retries')::integer, 3) as max_retries
+    into v_bad
+    from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
+   where public.job_problem(j.job ->> 'job_type',
+                            coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')),
+                            j.job -> 'job_payload', coalesce(j.job ->> 'job_category', 'standard'),
+                            coalesce((j.job ->> 'priority')::integer, 5)) is not null
+      or public.job_limits_problem(coalesce(j.job ->> 'job_name', j.job ->> 'job_type'),
+                                   coalesce((j.job ->> 'max_retries')::integer, 3)) is not null
+   order by j.ord
+   limit 1;
+  if found then
     perform public.validate_job(v_bad.job_type, v_bad.lane, v_bad.payload, v_bad.category, v_bad.priority);
     perform public.validate_job_limits(v_bad.name, v_bad.max_retries);
-  end loop;
+  end if;
 
   -- Every input gets its id before the insert, so that each result row can be matched back to its
   -- input: an input whose row was not inserted (ON CONFLICT DO NOTHING) returns the live job.
@@ -327,8 +370,9 @@ comment on function public.claim_next_job_v3(text, text[], text[]) is 'Claims on
 -- a job missing from the result was lost (rescued, cancelled) and its worker must stop it.
 --
 -- Locks its rows in id order, as complete_jobs does: a worker's heart-beater and its batch
--- completer run at once on two connections over overlapping sets of rows, and locking them in
--- join order let the two deadlock (40P01, seen in the queue benchmark).
+-- completers run at once on several connections over overlapping sets of rows, and locking them
+-- in join order let them deadlock (40P01, seen in the queue benchmark). Each listed job is looked
+-- up by its primary key alone (see complete_jobs for why), then checked.
 create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[])
   returns setof uuid
   language sql
@@ -336,11 +380,13 @@ create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_atte
   as $$
     with held as (
       select q.id
-        from public.job_queue q
-        join unnest(p_job_ids, p_attempts) as h(id, attempt) on q.id = h.id and q.attempt = h.attempt
-       where q.worker_id = p_worker_id and q.status = 'processing'
-       order by q.id
-       for update of q
+        from (select h.id, h.attempt from unnest(p_job_ids, p_attempts) as h(id, attempt) order by h.id) h
+        cross join lateral (
+          select q.id, q.attempt, q.worker_id, q.status from public.job_queue q
+           where q.id = h.id
+           limit 1
+           for update) q
+       where q.attempt = h.attempt and q.worker_id = p_worker_id and q.status = 'processing'
     )
     update public.job_queue q
        set heartbeat_at = now(), updated_at = now()
@@ -391,6 +437,14 @@ comment on function public.complete_job(uuid, text, jsonb, integer) is
 
 -- complete_jobs: many completions in one statement (jobs whose handlers wrote no effects).
 -- Locks its rows in id order; see heartbeat_jobs.
+--
+-- Each listed job is fetched by its primary key in a LATERAL subquery whose LIMIT keeps the other
+-- conditions out of it, and only then checked for worker, attempt and status. Joined directly, the
+-- planner trusted statistics taken while the rows were still pending (no row 'processing'), chose
+-- job_queue_held_heartbeat as "one row" and compared every listed id with every held job: a batch
+-- of 500 cost 250,000 comparisons and 80 ms, and the completions, not the claims, bounded the
+-- queue's drain (docs/benchmarks.md, Queue). A row locked but then not ours (rescued and claimed
+-- again) is left unchanged; its lock only lasts until this commit.
 create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[],
                                      p_results jsonb[] default null)
   returns setof uuid
@@ -399,13 +453,17 @@ create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attem
   as $$
     with done as (
       select q.id, d.result
-        from public.job_queue q
-        join unnest(p_job_ids, p_attempts,
-                    coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
-               as d(id, attempt, result) on q.id = d.id and q.attempt = d.attempt
-       where q.worker_id = p_worker_id and q.status = 'processing'
-       order by q.id
-       for update of q
+        from (select u.id, u.attempt, u.result
+                from unnest(p_job_ids, p_attempts,
+                            coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
+                       as u(id, attempt, result)
+               order by u.id) d
+        cross join lateral (
+          select q.id, q.attempt, q.worker_id, q.status from public.job_queue q
+           where q.id = d.id
+           limit 1
+           for update) q
+       where q.attempt = d.attempt and q.worker_id = p_worker_id and q.status = 'processing'
     )
     update public.job_queue q
        set status = 'completed', completed_at = now(), heartbeat_at = null, job_result = done.result,
@@ -586,7 +644,7 @@ begin
   for f in
     select p.oid::regprocedure from pg_catalog.pg_proc p
      where p.pronamespace = 'public'::regnamespace
-       and p.proname in ('default_job_lane', 'validate_job', 'validate_job_limits', 'enqueue_job_v3', 'enqueue_jobs_v3',
+       and p.proname in ('default_job_lane', 'job_problem', 'job_limits_problem', 'validate_job', 'validate_job_limits', 'enqueue_job_v3', 'enqueue_jobs_v3',
                          'rescue_stale_jobs', 'claim_jobs_v3', 'claim_next_job_v3', 'heartbeat_jobs',
                          'update_job_heartbeat', 'complete_job', 'complete_jobs', 'fail_job',
                          'reschedule_job', 'cancel_job', 'retry_dead_job', 'register_worker',

@@ -53,6 +53,8 @@ class QueuePrivilegesTest {
       "select public.validate_job('system_maintenance', 'default', '{\"a\":1}', 'standard', 5)",
       "select public.default_job_lane('ai_processing')",
       "select public.validate_job_limits('x', 3)",
+      "select public.job_problem('system_maintenance', 'default', '{\"a\":1}', 'standard', 5)",
+      "select public.job_limits_problem('x', 3)",
       "select count(*) from public.job_queue",
       "select count(*) from public.job_queue_archive",
       "select count(*) from public.job_workers",
