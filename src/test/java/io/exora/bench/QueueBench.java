@@ -8,6 +8,7 @@ import io.exora.db.ConnectionSettings;
 import io.exora.db.EmbeddedPostgres;
 import io.exora.db.Migrations;
 import io.exora.db.PostgresBinaries;
+import io.exora.queue.runtime.WorkerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,7 +126,9 @@ public final class QueueBench {
     for (int run = 1; run <= runs; run++) {
       int r = run;
       exora.add(withXacts(EXORA_DB, () -> workload("exora-drain-" + r, "exora-drain",
-          "jobs=" + jobs, "concurrency=" + opt("concurrency", 1_000), "capSeconds=" + opt("drain-cap-seconds", 300))));
+          "jobs=" + jobs, "concurrency=" + opt("concurrency", 1_000),
+          "claimers=" + opt("claimers", WorkerConfig.DEFAULT_CLAIMERS),
+          "completers=" + opt("completers", WorkerConfig.DEFAULT_COMPLETERS), "capSeconds=" + opt("drain-cap-seconds", 300))));
       step(String.format(Locale.ROOT, "exora   run %d: enqueue %,.0f/s, drain %,.0f/s", r,
           last(exora).get("enqueueRate").asDouble(), last(exora).get("drainRate").asDouble()));
       pgboss.add(withXacts(PGBOSS_DB, () -> pgBoss("pgboss-" + r, jobs)));

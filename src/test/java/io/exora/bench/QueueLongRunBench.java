@@ -111,7 +111,8 @@ public final class QueueLongRunBench {
       RequestTransactions tx = new RequestTransactions(pool.jdbi());
       JobQueue queue = new JobQueue(tx, new ObjectMapper());
       WorkerConfig config = new WorkerConfig("longrun", Map.of("default", 64), Duration.ofMillis(200),
-          Duration.ofSeconds(5), Duration.ofSeconds(10), 500, Duration.ofSeconds(5));
+          Duration.ofSeconds(5), Duration.ofSeconds(10), 500, Duration.ofSeconds(5), WorkerConfig.DEFAULT_CLAIMERS,
+          WorkerConfig.DEFAULT_COMPLETERS);
       Worker worker = new Worker(config, queue, tx, Map.of("system_maintenance", ctx -> null), runtime,
           new ObjectMapper(), registry).start();
       Thread producer = Thread.ofPlatform().name("longrun-producer").start(() -> produce(queue, rate, seconds));

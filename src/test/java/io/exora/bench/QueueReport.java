@@ -187,7 +187,9 @@ final class QueueReport {
         .append("i.e. 1 / (1/enqueue rate + 1/drain rate).\n\n");
     b.append("| system | enqueue jobs/s | drain jobs/s | end to end jobs/s | drain, each run |\n|---|---:|---:|---:|---|\n");
     b.append("| Exora worker runtime (one worker, lane concurrency ").append(medianRun.get("concurrency").asInt())
-        .append(", claim batch ≤ ").append(medianRun.get("maxClaimBatch").asInt()).append(") | ")
+        .append(", claim batch ≤ ").append(medianRun.get("maxClaimBatch").asInt())
+        .append(", ").append(medianRun.path("claimers").asInt(1)).append(" claimers, ")
+        .append(medianRun.path("completers").asInt(1)).append(" completers) | ")
         .append(n0(exEnq)).append(" | **").append(n0(exDrain)).append("** | ").append(n0(exE2e)).append(" | ")
         .append(all(exora, x -> x.get("drainRate").asDouble()))
         .append(anyTimeBoxed(exora) ? " (a run hit the drain cap: its rate is jobs completed by then / time)" : "")
@@ -207,8 +209,16 @@ final class QueueReport {
     b.append("In the median Exora run the worker's claim transaction (`exora.queue.claim.latency`) took ")
         .append(n1(claim.get("meanMs").asDouble())).append(" ms on average over ").append(claim.get("count").asLong())
         .append(" claims (max ").append(n1(claim.get("maxMs").asDouble())).append(" ms): ")
-        .append(n1(claim.get("totalSeconds").asDouble())).append(" s of the ").append(n1(medianRun.get("drainSeconds").asDouble()))
-        .append(" s drain were spent claiming, on the dispatcher's single thread.\n\n");
+        .append(n1(claim.get("totalSeconds").asDouble())).append(" s of claiming in the ").append(n1(medianRun.get("drainSeconds").asDouble()))
+        .append(" s drain, on ").append(medianRun.path("claimers").asInt(1)).append(" claiming thread(s)");
+    JsonNode complete = medianRun.get("completeBatch");
+    if (complete != null && complete.has("count")) {
+      b.append("; its completion batches (`exora.queue.complete.latency`, commit included) took ")
+          .append(n1(complete.get("meanMs").asDouble())).append(" ms on average over ").append(complete.get("count").asLong())
+          .append(" batches: ").append(n1(complete.get("totalSeconds").asDouble())).append(" s on ")
+          .append(medianRun.path("completers").asInt(1)).append(" completing thread(s)");
+    }
+    b.append(".\n\n");
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < exora.size(); i++) {
       JsonNode st = exora.get(i).get("drainStatements");
@@ -283,10 +293,13 @@ final class QueueReport {
 
     b.append("### Targets\n\n");
     b.append("| target | measured | |\n|---|---|---|\n");
-    b.append("| ≥ 10,000 jobs/s end to end (Exora drain, completions committed) | ").append(n0(exDrain))
-        .append(" jobs/s drain, ").append(n0(exE2e)).append(" jobs/s enqueue + drain | ")
-        .append(mark(exDrain >= 10_000)).append(" |\n");
-    b.append("| ≥ 3x pg-boss | ").append(n2(exDrain / bossDrain)).append("x | ").append(mark(exDrain >= 3 * bossDrain)).append(" |\n");
+    // The issue's target is end to end ("enqueue 200,000 no-op jobs, then drain them ... at least
+    // 10,000 jobs/s end to end"): judged on enqueue + drain, not on the drain alone.
+    b.append("| ≥ 10,000 jobs/s end to end (enqueue then drain, completions committed) | ").append(n0(exE2e))
+        .append(" jobs/s end to end (enqueue ").append(n0(exEnq)).append(", drain ").append(n0(exDrain)).append(" jobs/s) | ")
+        .append(mark(exE2e >= 10_000)).append(" |\n");
+    b.append("| ≥ 3x pg-boss | drain ").append(n2(exDrain / bossDrain)).append("x, end to end ")
+        .append(n2(exE2e / bossE2e)).append("x | ").append(mark(exDrain >= 3 * bossDrain && exE2e >= 3 * bossE2e)).append(" |\n");
     b.append("| pickup p50 < 5 ms | ").append(n2(p50)).append(" ms | ").append(mark(p50 < 5)).append(" |\n");
     b.append("| pickup p99 < 50 ms | ").append(n2(p99)).append(" ms | ").append(mark(p99 < 50)).append(" |\n\n");
     b.append("Raw figures of the last run: `bench/queue/out/results.json` (not committed).\n");

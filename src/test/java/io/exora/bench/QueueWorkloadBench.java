@@ -105,6 +105,8 @@ public final class QueueWorkloadBench {
     int jobs = intArg("jobs", 200_000);
     int concurrency = intArg("concurrency", 1_000);
     int poolSize = intArg("pool", 8);
+    int claimers = intArg("claimers", WorkerConfig.DEFAULT_CLAIMERS);
+    int completers = intArg("completers", WorkerConfig.DEFAULT_COMPLETERS);
     resetQueue();
     try (Database db = Database.open(runtime, poolSize, "bench-exora")) {
       StatementCounter counter = StatementCounter.install(db.jdbi());
@@ -122,7 +124,8 @@ public final class QueueWorkloadBench {
         handled.increment();
         return null;  // no transaction opened: the runtime batches the completion
       };
-      WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency));
+      WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency)).withClaimers(claimers)
+          .withCompleters(completers);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       long t1 = System.nanoTime();
       Worker worker = new Worker(config, queue, tx, Map.of(JOB_TYPE, noop), runtime, JSON, registry).start();
@@ -152,6 +155,8 @@ public final class QueueWorkloadBench {
       out.put("enqueueBatch", ENQUEUE_BATCH);
       out.put("concurrency", concurrency);
       out.put("maxClaimBatch", config.maxClaimBatch());
+      out.put("claimers", config.claimers());
+      out.put("completers", config.completers());
       out.put("pool", poolSize);
       out.put("enqueueSeconds", enqueueSeconds);
       out.put("enqueueRate", jobs / enqueueSeconds);
@@ -163,13 +168,18 @@ public final class QueueWorkloadBench {
       out.set("enqueueStatements", JSON.valueToTree(enqueueStatements));
       out.set("drainStatements", JSON.valueToTree(drainStatements));
       out.set("claimStatement", claimTimer(registry));
+      out.set("completeBatch", timer(registry, "exora.queue.complete.latency"));
     }
   }
 
   /** The runtime's own claim timer (exora.queue.claim.latency: the claim transaction, commit included). */
   private static ObjectNode claimTimer(SimpleMeterRegistry registry) {
+    return timer(registry, "exora.queue.claim.latency");
+  }
+
+  private static ObjectNode timer(SimpleMeterRegistry registry, String name) {
     ObjectNode n = JSON.createObjectNode();
-    Timer t = registry.find("exora.queue.claim.latency").timer();
+    Timer t = registry.find(name).timer();
     if (t != null) {
       n.put("count", t.count());
       n.put("meanMs", t.mean(TimeUnit.MILLISECONDS));

@@ -2,6 +2,7 @@ package io.exora.queue.runtime;
 
 import io.exora.queue.JobQueue;
 import io.exora.queue.JobQueue.Completion;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * completion is written at once. Until its batch commits, a job stays held and heart-beaten; if
  * the worker dies first the job is rescued and runs again, which is harmless because it had no
  * effects.
+ *
+ * <p>It may run on several threads at once, each writing its own batch: a job is in exactly one
+ * batch, so their row sets are disjoint, and each locks its rows in id order, as the heartbeat does.
  */
 final class BatchCompleter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(BatchCompleter.class);
@@ -25,14 +29,17 @@ final class BatchCompleter implements Runnable {
   private final String workerId;
   private final int maxBatch;
   private final Consumer<Completion> onWritten;
+  private final Consumer<Duration> onBatchTimed;
   private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
   private volatile boolean running = true;
 
-  BatchCompleter(JobQueue queue, String workerId, int maxBatch, Consumer<Completion> onWritten) {
+  BatchCompleter(JobQueue queue, String workerId, int maxBatch, Consumer<Completion> onWritten,
+      Consumer<Duration> onBatchTimed) {
     this.queue = queue;
     this.workerId = workerId;
     this.maxBatch = maxBatch;
     this.onWritten = onWritten;
+    this.onBatchTimed = onBatchTimed;
   }
 
   void add(Completion completion) {
@@ -68,7 +75,9 @@ final class BatchCompleter implements Runnable {
     long backoff = 100;
     while (true) {
       try {
+        long start = System.nanoTime();
         Set<UUID> completed = queue.completeAll(workerId, batch);
+        onBatchTimed.accept(Duration.ofNanos(System.nanoTime() - start));
         if (completed.size() < batch.size()) {
           log.debug("{} completion(s) matched no held job (lease lost)", batch.size() - completed.size());
         }

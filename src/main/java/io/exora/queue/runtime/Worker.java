@@ -34,8 +34,10 @@ import org.slf4j.MDC;
  * virtual thread, keeps all of them alive with one heartbeat statement, and finishes each with a
  * fenced write. It knows job types only as keys of its handler map.
  *
- * <p>Threads: a dispatcher (claims), a heart-beater (also refreshes the registry and metrics), a
- * batch completer, a LISTEN connection for wake-ups, and one virtual thread per running job.
+ * <p>Threads: {@code claimers} dispatchers (each claims, on its own connection, so one claim runs
+ * on the server while another's jobs are handed out), a heart-beater (also refreshes the registry
+ * and metrics), {@code completers} threads writing batches of completions, a LISTEN connection for
+ * wake-ups, and one virtual thread per running job.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -47,13 +49,15 @@ public final class Worker implements AutoCloseable {
   private final ObjectMapper json;
   private final WorkerMetrics metrics;
   private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+  /** Per lane: jobs running plus slots reserved by claims in flight; never above the lane's cap. */
   private final Map<String, AtomicInteger> activeByLane = new ConcurrentHashMap<>();
   private final ExecutorService jobThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final BatchCompleter completer;
   private final Wakeups wakeups;
   private final Object signal = new Object();
   private final List<Thread> threads = new ArrayList<>();
-  private boolean woken;
+  /** Bumped by every wake-up; a dispatcher sleeps only while it has seen no new one. */
+  private long wakeCount;
   private volatile boolean claiming = true;
   /** Counted down when claiming stops (ends maintenance) and when held jobs are gone (ends heartbeats). */
   private final CountDownLatch claimingStopped = new CountDownLatch(1);
@@ -84,15 +88,20 @@ public final class Worker implements AutoCloseable {
     this.json = json;
     this.metrics = new WorkerMetrics(registry);
     config.lanes().keySet().forEach(lane -> activeByLane.put(lane, new AtomicInteger()));
-    this.completer = new BatchCompleter(queue, config.workerId(), config.maxClaimBatch(), c -> finished(c.job()));
+    this.completer = new BatchCompleter(queue, config.workerId(), config.maxClaimBatch(), c -> finished(c.job()),
+        metrics::completedBatch);
     this.wakeups = new Wakeups(listenerLogin, this::wake);
   }
 
   public Worker start() {
     queue.registerWorker(config.workerId(), host(), config.lanes().keySet(), 0, false);
-    threads.add(Thread.ofPlatform().name("exora-dispatch").daemon().start(this::dispatch));
+    for (int i = 1; i <= config.claimers(); i++) {
+      threads.add(Thread.ofPlatform().name("exora-dispatch-" + i).daemon().start(this::dispatch));
+    }
     threads.add(Thread.ofPlatform().name("exora-heartbeat").daemon().start(this::heartbeats));
-    threads.add(Thread.ofPlatform().name("exora-complete").daemon().start(completer));
+    for (int i = 1; i <= config.completers(); i++) {
+      threads.add(Thread.ofPlatform().name("exora-complete-" + i).daemon().start(completer));
+    }
     threads.add(Thread.ofPlatform().name("exora-wakeups").daemon().start(wakeups));
     threads.add(Thread.ofPlatform().name("exora-prune").daemon().start(this::maintenance));
     log.info("worker {} started: lanes {}, handlers {}", config.workerId(), config.lanes(), handlers.keySet());
@@ -110,34 +119,54 @@ public final class Worker implements AutoCloseable {
   private void dispatch() {
     List<String> types = List.copyOf(handlers.keySet());
     while (claiming) {
+      long seen = wakeupsSeen();
       boolean claimedFullBatch = false;
       for (Map.Entry<String, Integer> lane : config.lanes().entrySet()) {
-        int capacity = lane.getValue();
-        int free = capacity - activeByLane.get(lane.getKey()).get();
-        // Claim in batches: wait for a quarter of the lane to free up unless it is idle.
-        if (!claiming || free < Math.max(1, capacity / 4) && free < capacity) {
+        AtomicInteger active = activeByLane.get(lane.getKey());
+        int want = claiming ? reserve(active, lane.getValue()) : 0;
+        if (want == 0) {
           continue;
         }
-        int want = Math.min(free, config.maxClaimBatch());
         List<Job> jobs;
         long start = System.nanoTime();
         try {
           jobs = queue.claim(config.workerId(), want, types, List.of(lane.getKey()));
         } catch (RuntimeException e) {
+          active.addAndGet(-want);
           log.warn("claim failed, will retry: {}", e.getMessage());
-          await(config.pollInterval());
+          await(seen, config.pollInterval());
           continue;
         }
         metrics.claimed(Duration.ofNanos(System.nanoTime() - start));
+        // The reservation becomes the claimed jobs' slots; what the claim did not fill is free again.
+        active.addAndGet(jobs.size() - want);
         for (Job job : jobs) {
-          activeByLane.get(job.lane()).incrementAndGet();
           running.put(job.id(), new Running(job));
           jobThreads.submit(() -> execute(job));
         }
         claimedFullBatch |= jobs.size() == want;
       }
       if (!claimedFullBatch) {
-        await(config.pollInterval());
+        await(seen, config.pollInterval());
+      }
+    }
+  }
+
+  /**
+   * Reserves slots of a lane for one claim: up to a batch, within the lane's cap counting the jobs
+   * running and the other dispatchers' claims in flight. Claims wait for a quarter of the lane to
+   * free up unless it is idle, so they come in batches. Returns the slots reserved (0: none).
+   */
+  private int reserve(AtomicInteger active, int capacity) {
+    while (true) {
+      int taken = active.get();
+      int free = capacity - taken;
+      if (free <= 0 || free < Math.max(1, capacity / 4) && free < capacity) {
+        return 0;
+      }
+      int want = Math.min(free, config.maxClaimBatch());
+      if (active.compareAndSet(taken, taken + want)) {
+        return want;
       }
     }
   }
@@ -255,21 +284,30 @@ public final class Worker implements AutoCloseable {
 
   private void wake() {
     synchronized (signal) {
-      woken = true;
+      wakeCount++;
       signal.notifyAll();
     }
   }
 
-  private void await(Duration timeout) {
+  private long wakeupsSeen() {
     synchronized (signal) {
-      if (!woken) {
+      return wakeCount;
+    }
+  }
+
+  /** Sleeps until a wake-up newer than {@code seen}, or the timeout. */
+  private void await(long seen, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (signal) {
+      long left;
+      while (wakeCount == seen && (left = deadline - System.nanoTime()) > 0) {
         try {
-          signal.wait(timeout.toMillis());
+          TimeUnit.NANOSECONDS.timedWait(signal, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          return;
         }
       }
-      woken = false;
     }
   }
 

@@ -5,15 +5,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
-/** The worker's meters: claim latency, run time, retries, dead letters. Depth: {@link QueueDepthGauges}. */
+/**
+ * The worker's meters: claim latency, completion-batch latency, run time, retries, dead letters.
+ * Depth: {@link QueueDepthGauges}.
+ */
 final class WorkerMetrics {
   private final MeterRegistry registry;
   private final Timer claimLatency;
+  private final Timer completeLatency;
 
   WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.claimLatency = Timer.builder("exora.queue.claim.latency")
         .description("time of one claim statement").publishPercentileHistogram().register(registry);
+    this.completeLatency = Timer.builder("exora.queue.complete.latency")
+        .description("time of one batch-completion transaction, commit included").register(registry);
+  }
+
+  void completedBatch(Duration took) {
+    completeLatency.record(took);
   }
 
   void claimed(Duration took) {
