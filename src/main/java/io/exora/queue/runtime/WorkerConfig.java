@@ -30,7 +30,7 @@ public record WorkerConfig(
   public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(60);
   /** Two: one claim's round trips and commit overlap the other's execution on the server. */
   public static final int DEFAULT_CLAIMERS = 2;
-  /** Two, for the same reason (docs/decisions/0012-queue-drain-throughput.md). */
+  /** Two, for the same reason (docs/decisions/0013-queue-drain-throughput.md). */
   public static final int DEFAULT_COMPLETERS = 2;
 
   public WorkerConfig {
