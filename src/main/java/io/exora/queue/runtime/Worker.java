@@ -56,6 +56,7 @@ public final class Worker implements AutoCloseable {
   private final Wakeups wakeups;
   private final Object signal = new Object();
   private final List<Thread> threads = new ArrayList<>();
+  private final List<Thread> dispatchers = new ArrayList<>();
   /** Bumped by every wake-up; a dispatcher sleeps only while it has seen no new one. */
   private long wakeCount;
   private volatile boolean claiming = true;
@@ -96,8 +97,9 @@ public final class Worker implements AutoCloseable {
   public Worker start() {
     queue.registerWorker(config.workerId(), host(), config.lanes().keySet(), 0, false);
     for (int i = 1; i <= config.claimers(); i++) {
-      threads.add(Thread.ofPlatform().name("exora-dispatch-" + i).daemon().start(this::dispatch));
+      dispatchers.add(Thread.ofPlatform().name("exora-dispatch-" + i).daemon().start(this::dispatch));
     }
+    threads.addAll(dispatchers);
     threads.add(Thread.ofPlatform().name("exora-heartbeat").daemon().start(this::heartbeats));
     for (int i = 1; i <= config.completers(); i++) {
       threads.add(Thread.ofPlatform().name("exora-complete-" + i).daemon().start(completer));
@@ -324,6 +326,15 @@ public final class Worker implements AutoCloseable {
     wake();
     claimingStopped.countDown();
     long deadline = System.nanoTime() + config.shutdownDeadline().toNanos();
+    // A claim in flight finishes first, so that the jobs it took are among those finished or
+    // released below rather than left held until the rescue timeout.
+    for (Thread dispatcher : dispatchers) {
+      try {
+        dispatcher.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     while (running.values().stream().anyMatch(r -> r.thread == null || r.thread.isAlive())
         && System.nanoTime() < deadline) {
       sleep(Duration.ofMillis(20));
