@@ -128,7 +128,9 @@ create trigger user_usage_tracking_updated_at before update on public.user_usage
   for each row execute function public.set_updated_at();
 
 create table public.usage_events (
-  id                  uuid        primary key default gen_random_uuid(),
+  -- The event's public id. The key is the idempotency key: a random-uuid index would be one more
+  -- b-tree written at a random page on every upload, for a lookup nothing makes.
+  id                  uuid        not null default gen_random_uuid(),
   profile_id          uuid        not null references public.user_profiles (id) on delete cascade,
   event_type          text        not null check (event_type in (
                         'shell_file_uploaded', 'shell_file_processed', 'ai_processing_started',
@@ -141,7 +143,7 @@ create table public.usage_events (
   job_id              uuid,
   ai_generation_id    uuid,
   -- upload:<file>, processed:<file>, ai:<generation> (or ai-job:<job>), threshold:..., plan:<change>.
-  idempotency_key     text        not null unique check (length(idempotency_key) between 1 and 300),
+  idempotency_key     text        primary key check (length(idempotency_key) between 1 and 300),
   billing_cycle_start date        not null,
   created_at          timestamptz not null default now()
 );
@@ -220,9 +222,11 @@ create function public.usage_default_plan() returns text
   language plpgsql stable
   as $$
 begin
+  -- One statement (the billing flag read in place, not through usage_flag): every upload asks.
   return coalesce((select c.config_value #>> '{}' from public.system_configuration c
                     where c.config_key = 'usage.default_plan'),
-                  case when public.usage_flag('billing', false) then 'free' else 'enterprise' end);
+                  case when coalesce((select f.enabled from public.feature_flags f where f.flag_name = 'billing'), false)
+                       then 'free' else 'enterprise' end);
 end
 $$;
 comment on function public.usage_default_plan() is
