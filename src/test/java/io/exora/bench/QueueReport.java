@@ -276,7 +276,7 @@ final class QueueReport {
     b.append("The worker's claim transaction (its `exora.queue.claim.latency` timer, commit included) took ")
         .append(n2(ct.get("meanMs").asDouble())).append(" ms on average over ").append(ct.get("count").asLong())
         .append(" claims, at most ").append(n2(ct.get("maxMs").asDouble())).append(" ms. A pickup is at least one ")
-        .append("round of NOTIFY delivery plus that claim, whose commit waits for a WAL flush.\n\n");
+        .append("round of NOTIFY delivery plus that claim (which commits without waiting for its WAL flush: JobQueue.claim).\n\n");
 
     b.append("### Memory\n\n");
     b.append("The worker's JVM (").append(mem.get("javaVersion").asText()).append(", flags: ")
