@@ -10,7 +10,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,7 +159,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (!watchdog.isAlive()) {
         throw new IOException("embedded PostgreSQL exited during start-up: " + logTail());
       }
-      try (Connection ignored = connect(superuser("postgres"))) {
+      try (Connection c = connect(superuser("postgres"));
+           Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("select current_setting('data_directory')")) {
+        rs.next();
+        // Until our server has bound the port (or failed to), another one may answer on it and,
+        // if it trusts loopback or shares the password, accept us: make sure it is ours.
+        Path served = Path.of(rs.getString(1));
+        if (!isSameDirectory(served, clusterDir.resolve("data"))) {
+          throw new IOException("could not bind: 127.0.0.1:" + port + " is served by another PostgreSQL (data directory "
+              + served + ")");
+        }
         return;
       } catch (SQLException e) {
         lastError = e;
@@ -166,6 +178,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
     throw new IOException("embedded PostgreSQL not ready after " + START_TIMEOUT + ": "
         + (lastError == null ? "" : lastError.getMessage()) + "; " + logTail());
+  }
+
+  private static boolean isSameDirectory(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;  // one of them is not there: not the same
+    }
   }
 
   static Connection connect(ConnectionSettings settings) throws SQLException {
