@@ -270,7 +270,9 @@ public final class UploadBench {
     java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     long began;
     long ended;
-    try (Database pool = Database.open(database.runtime(), ExoraConfig.DEFAULT_DB_POOL_SIZE, "bench-database-baseline");
+    // The API pool's size and queueing (Database.REQUEST_QUEUE_TIMEOUT), so the baseline waits as uploads do.
+    try (Database pool = Database.open(database.runtime(), ExoraConfig.DEFAULT_DB_POOL_SIZE, "bench-database-baseline",
+            Database.REQUEST_QUEUE_TIMEOUT);
         var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       RequestTransactions transactions = new RequestTransactions(pool.jdbi());
       for (int i = 0; i < n; i++) {
