@@ -21,7 +21,10 @@ public final class Pipeline {
     Tesseract tesseract = new Tesseract(Tesseract.Config.defaults());
     DocumentReading reading = new DocumentReading(new PdfReader(PdfReader.Limits.defaults(), tesseract),
         new ImageReader(ImageReader.Limits.defaults(), tesseract));
-    AiProvider provider = AiProviders.create(ai, new OfflineClinicalExtractor(), limiter::observe);
+    // The transport hands a signal over as soon as it has read the answer: stamping it here lets
+    // the limiter compare the vendor's counts as of the answer, not after a wait for a connection.
+    AiProvider provider = AiProviders.create(ai, new OfflineClinicalExtractor(),
+        (vendor, model, signal) -> limiter.observe(vendor, model, signal, System.nanoTime()));
     return new ShellFileProcessor(transactions, storage, reading,
         new ClinicalExtraction(provider, ai.model(), PriceTable.load(), limiter));
   }
