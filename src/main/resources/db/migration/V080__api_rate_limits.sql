@@ -252,6 +252,7 @@ declare
   v_tpm bigint := least(p_limit.tokens_per_minute, p_limit.vendor_tokens_per_minute);
   v_next_release timestamptz;
   v_at timestamptz;
+  v_window text;
 begin
   select coalesce(sum(s.requests), 0), coalesce(sum(s.tokens), 0) into requests_minute, tokens_minute
     from public.api_rate_slots s
@@ -282,44 +283,27 @@ begin
       binding := 'concurrent_requests';
     end if;
   end if;
-  if v_rpm is not null and requests_minute + p_requests > v_rpm then
-    v_at := coalesce(public.api_window_free_at(p_limit.id, 'tenth', requests_minute + p_requests - v_rpm, false, p_now),
-                     p_now + interval '60.1 seconds');
-    if retry_at is null or v_at > retry_at then
-      retry_at := v_at;
-      binding := 'requests_per_minute';
-    end if;
-  end if;
-  if p_limit.requests_per_hour is not null and requests_hour + p_requests > p_limit.requests_per_hour then
-    v_at := coalesce(public.api_window_free_at(p_limit.id, 'minute', requests_hour + p_requests - p_limit.requests_per_hour,
-                                               false, p_now),
-                     p_now + interval '61 minutes');
-    if retry_at is null or v_at > retry_at then
-      retry_at := v_at;
-      binding := 'requests_per_hour';
-    end if;
-  end if;
-  if v_tpm is not null and tokens_minute + p_tokens > v_tpm then
-    v_at := coalesce(public.api_window_free_at(p_limit.id, 'tenth', tokens_minute + p_tokens - v_tpm, true, p_now),
-                     p_now + interval '60.1 seconds');
-    if active > 0 and p_first_in_line then
-      v_at := least(v_at, v_next_release);
-    end if;
-    if retry_at is null or v_at > retry_at then
-      retry_at := v_at;
-      binding := 'tokens_per_minute';
-    end if;
-  end if;
-  if p_limit.tokens_per_hour is not null and tokens_hour + p_tokens > p_limit.tokens_per_hour then
-    v_at := coalesce(public.api_window_free_at(p_limit.id, 'minute', tokens_hour + p_tokens - p_limit.tokens_per_hour, true, p_now),
-                     p_now + interval '61 minutes');
-    if active > 0 and p_first_in_line then
-      v_at := least(v_at, v_next_release);
-    end if;
-    if retry_at is null or v_at > retry_at then
-      retry_at := v_at;
-      binding := 'tokens_per_hour';
-    end if;
+  -- The four windows: each that the asked calls would overrun frees at the moment its oldest
+  -- slots have aged out enough; the latest of those (first listed on a tie) binds.
+  select w.name, w.free_at into v_window, v_at
+    from (select b.name, b.rank,
+                 case when b.is_tokens and active > 0 and p_first_in_line then least(b.window_free_at, v_next_release)
+                      else b.window_free_at end as free_at
+            from (select c.name, c.rank, c.is_tokens,
+                         coalesce(public.api_window_free_at(p_limit.id, c.width, c.used + c.asked - c.lim, c.is_tokens, p_now),
+                                  p_now + public.api_rate_window_span(c.width)) as window_free_at
+                    from (values ('requests_per_minute', 1, 'tenth', requests_minute, p_requests::bigint, v_rpm, false),
+                                 ('requests_per_hour', 2, 'minute', requests_hour, p_requests::bigint,
+                                  p_limit.requests_per_hour, false),
+                                 ('tokens_per_minute', 3, 'tenth', tokens_minute, p_tokens, v_tpm, true),
+                                 ('tokens_per_hour', 4, 'minute', tokens_hour, p_tokens, p_limit.tokens_per_hour, true))
+                         c(name, rank, width, used, asked, lim, is_tokens)
+                   where c.lim is not null and c.used + c.asked > c.lim) b) w
+   order by w.free_at desc, w.rank
+   limit 1;
+  if v_at is not null and (retry_at is null or v_at > retry_at) then
+    retry_at := v_at;
+    binding := v_window;
   end if;
 end
 $$;
