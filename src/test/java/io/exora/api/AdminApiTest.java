@@ -3,9 +3,6 @@ package io.exora.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.exora.auth.TokenIssuer;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -30,11 +27,8 @@ class AdminApiTest {
     server = TestServer.start();
     api = server.client;
     owner = Jdbi.create(server.owner.jdbcUrl(), server.owner.user(), server.owner.password());
-    TokenIssuer issuer = new TokenIssuer(server.jwtSecret, "exora", InstantSource.system());
-    serviceToken = issuer.issueServiceToken(Duration.ofMinutes(10));
-    JsonNode admin = api.signup("operator@example.org", "correct horse battery", "Operator");
-    adminToken = issuer.issueUserToken(UUID.fromString(admin.get("user_id").asText()), "operator@example.org",
-        Map.of("is_admin", true));
+    serviceToken = server.serviceToken();
+    adminToken = server.signUpAdmin("operator@example.org");
     JsonNode user = api.signup("parent@example.org", "correct horse battery", "Parent");
     userToken = user.get("access_token").asText();
     profileId = UUID.fromString(user.get("profile_id").asText());

@@ -3,12 +3,7 @@ package io.exora.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.exora.auth.TokenIssuer;
 import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +20,8 @@ class RateLimitApiTest {
   static void start() {
     server = TestServer.start();
     api = server.client;
-    TokenIssuer issuer = new TokenIssuer(server.jwtSecret, "exora", InstantSource.system());
-    serviceToken = issuer.issueServiceToken(Duration.ofMinutes(10));
-    JsonNode admin = api.signup("limits-operator@example.org", "correct horse battery", "Operator");
-    adminToken = issuer.issueUserToken(UUID.fromString(admin.get("user_id").asText()), "limits-operator@example.org",
-        Map.of("is_admin", true));
+    serviceToken = server.serviceToken();
+    adminToken = server.signUpAdmin("limits-operator@example.org");
     userToken = api.signup("limits-user@example.org", "correct horse battery", "User").get("access_token").asText();
   }
 

@@ -1,5 +1,7 @@
 package io.exora.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.exora.auth.TokenIssuer;
 import io.exora.cli.Server;
 import io.exora.config.ExoraConfig;
 import io.exora.db.ConnectionSettings;
@@ -8,7 +10,10 @@ import io.exora.db.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The real server (the same wiring as {@code exora serve}) on a fresh test database, with the
@@ -45,6 +50,21 @@ public final class TestServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("could not start the test server", e);
     }
+  }
+
+  /** A service-role token, as a worker or an operator's tool holds. */
+  public String serviceToken() {
+    return issuer().issueServiceToken(Duration.ofMinutes(10));
+  }
+
+  /** Signs up {@code email} and returns a token marking it an operator (app_metadata.is_admin). */
+  public String signUpAdmin(String email) {
+    JsonNode admin = client.signup(email, "correct horse battery", "Operator");
+    return issuer().issueUserToken(UUID.fromString(admin.get("user_id").asText()), email, Map.of("is_admin", true));
+  }
+
+  private TokenIssuer issuer() {
+    return new TokenIssuer(jwtSecret, "exora", InstantSource.system());
   }
 
   @Override

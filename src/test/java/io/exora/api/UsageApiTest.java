@@ -3,7 +3,6 @@ package io.exora.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.exora.auth.TokenIssuer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +10,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
@@ -43,11 +39,8 @@ class UsageApiTest {
     server = TestServer.start();
     api = server.client;
     owner = Jdbi.create(server.owner.jdbcUrl(), server.owner.user(), server.owner.password());
-    TokenIssuer issuer = new TokenIssuer(server.jwtSecret, "exora", InstantSource.system());
-    serviceToken = issuer.issueServiceToken(Duration.ofMinutes(10));
-    JsonNode admin = api.signup("usage-operator@example.org", "correct horse battery", "Operator");
-    adminToken = issuer.issueUserToken(UUID.fromString(admin.get("user_id").asText()), "usage-operator@example.org",
-        Map.of("is_admin", true));
+    serviceToken = server.serviceToken();
+    adminToken = server.signUpAdmin("usage-operator@example.org");
   }
 
   @AfterAll
