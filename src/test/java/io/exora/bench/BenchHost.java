@@ -5,12 +5,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What every benchmark asks of the machine it runs on: its load, a tool's answer, a scratch tree removed. */
 final class BenchHost {
   private BenchHost() {}
+
+  /** A benchmark's {@code --name=value} options, in the order given. */
+  static Map<String, String> options(String[] argv) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (String a : argv) {
+      if (!a.startsWith("--") || !a.contains("=")) {
+        throw new IllegalArgumentException("options are --name=value, got " + a);
+      }
+      opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+    }
+    return opts;
+  }
 
   /** The 1, 5 and 15 minute load averages: others' work on this machine shows here. */
   static String loadAverage() {

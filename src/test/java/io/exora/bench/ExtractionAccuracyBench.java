@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,12 +25,7 @@ public final class ExtractionAccuracyBench {
   private ExtractionAccuracyBench() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    Map<String, String> opts = new HashMap<>();
-    for (String a : args) {
-      if (a.startsWith("--") && a.contains("=")) {
-        opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-      }
-    }
+    Map<String, String> opts = BenchHost.options(args);
     Path set = Path.of(opts.getOrDefault("set", AccuracySet.SOURCE.toString()));
     Path out = Path.of(opts.getOrDefault("out", "bench/extraction/out"));
     Path doc = Path.of(opts.getOrDefault("doc", "docs/benchmarks.md"));

@@ -24,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,13 +66,7 @@ public final class QueueBench {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (String a : argv) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("options are --name=value, got " + a);
-      }
-      opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> opts = BenchHost.options(argv);
     if (opts.containsKey("render")) {
       // Re-render a section from a finished run's results.json (e.g. an experiment run with
       // --doc=/tmp/...) under a title of its own, without running anything.

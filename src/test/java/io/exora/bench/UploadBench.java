@@ -38,7 +38,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,13 +84,7 @@ public final class UploadBench {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (String a : argv) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("options are --name=value, got " + a);
-      }
-      opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> opts = BenchHost.options(argv);
     if (opts.containsKey("render")) {
       JsonNode r = JSON.readTree(Path.of(opts.get("render")).toFile());
       UploadReport.write(Path.of(opts.getOrDefault("doc", "docs/benchmarks.md")), r);

@@ -70,13 +70,7 @@ public final class UsageBench {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (String a : argv) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("options are --name=value, got " + a);
-      }
-      opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> opts = BenchHost.options(argv);
     new UsageBench(opts).run();
     System.exit(0);
   }
