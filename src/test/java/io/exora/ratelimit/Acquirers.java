@@ -5,7 +5,12 @@ import io.exora.db.ConnectionSettings;
 import io.exora.db.Database;
 import io.exora.db.RequestTransactions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,7 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * count at most the reservation, and record the actual count in {@code test_lease_log}. A wait is
  * slept for at most 100 ms, so the pressure stays far above the limits. Seeded per thread.
  *
- * <p>{@link #main} runs them in a second JVM: jdbc-url user password threads seconds seed.
+ * <p>{@link #main} runs them in a second JVM: jdbc-url user password threads seconds seed. It warms
+ * its limiter up, prints "ready", and starts at the instant (epoch milliseconds) read from its
+ * standard input, so both JVMs compete from the same moment: a cold JVM starting late would find
+ * the few grants of the property test already taken.
  */
 final class Acquirers {
   static final String PROVIDER = "openai";
@@ -26,11 +34,20 @@ final class Acquirers {
 
   private Acquirers() {}
 
-  /** Runs {@code threads} acquirers for {@code duration}; returns the number of grants. */
-  static int run(RequestTransactions transactions, int threads, Duration duration, long seed)
+  /** Calls the limiter once for a pair without limits, so classes are loaded and statements prepared. */
+  static void warmUp(RequestTransactions transactions) {
+    new RateLimiter(transactions, new SimpleMeterRegistry()).acquire(PROVIDER, "warm-up", 1, null);
+  }
+
+  /**
+   * Runs {@code threads} acquirers for {@code duration} from {@code start}; returns the number of
+   * grants.
+   */
+  static int run(RequestTransactions transactions, int threads, Instant start, Duration duration, long seed)
       throws InterruptedException {
     RateLimiter limiter = new RateLimiter(transactions, new SimpleMeterRegistry());
     AtomicInteger grants = new AtomicInteger();
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), start).toMillis()));
     long deadline = System.nanoTime() + duration.toNanos();
     List<Thread> running = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -64,13 +81,17 @@ final class Acquirers {
     return grants.get();
   }
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     ConnectionSettings login = new ConnectionSettings(args[0], args[1], args[2]);
     int threads = Integer.parseInt(args[3]);
     try (Database pool = Database.open(login, threads + 2, "acquirers")) {
+      RequestTransactions transactions = new RequestTransactions(pool.jdbi());
+      warmUp(transactions);
       System.out.println("ready");
       System.out.flush();
-      int grants = run(new RequestTransactions(pool.jdbi()), threads, Duration.ofSeconds(Long.parseLong(args[4])),
+      String startLine = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      Instant start = Instant.ofEpochMilli(Long.parseLong(startLine.strip()));
+      int grants = run(transactions, threads, start, Duration.ofSeconds(Long.parseLong(args[4])),
           Long.parseLong(args[5]));
       System.out.println("grants " + grants);
     }

@@ -67,7 +67,10 @@ class GrantsNeverExceedLimitsTest {
       assertThat(booked.stream().mapToInt(Event::requests).sum()).isEqualTo(BOOKED_SECONDS);
 
       Process other = secondJvm(TestPostgres.runtime(db.owner), 8, RUN, 2);
-      int here = Acquirers.run(db.transactions, 8, RUN, 1);
+      Acquirers.warmUp(db.transactions);
+      Instant start = Instant.now().plusMillis(300);
+      other.outputWriter(StandardCharsets.UTF_8).append(start.toEpochMilli() + "\n").flush();
+      int here = Acquirers.run(db.transactions, 8, start, RUN, 1);
       assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String last = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       int there = Integer.parseInt(last.substring(last.lastIndexOf(' ') + 1));
