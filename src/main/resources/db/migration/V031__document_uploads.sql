@@ -92,11 +92,11 @@ begin
            'standard', 5) e;
   update public.shell_files f set processing_job_id = v_job where f.id = v_file
   returning * into v_created;
-  -- The plan's limits, against the stored size and the server's page estimate (V090): raises
+  -- Counted once, in this transaction (a replay above never reaches here), against the plan's
+  -- limits with the stored size and the server's page estimate (V090): over a limit it raises
   -- EX402 (402 plan_limit_exceeded), which rolls back the row and the job; the caller deletes the
-  -- object. Otherwise the file is counted once, in this transaction (a replay above never reaches
-  -- here); the uploader was checked above, so the internal function is called, not track_*.
-  perform public.usage_check_and_count_upload(v_created);
+  -- object. The uploader was checked above, so the internal function is called, not track_*.
+  perform public.usage_count_upload(v_created, p_enforce => true);
   return query select v_file, v_job, 'created'::text;
 end
 $$;

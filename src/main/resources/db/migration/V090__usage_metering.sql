@@ -124,8 +124,8 @@ create table public.user_usage_tracking (
 comment on table public.user_usage_tracking is
   'One row per profile per billing month (UTC calendar month): counters, the plan and its limits. Written only by the usage functions.';
 create index user_usage_tracking_cycle on public.user_usage_tracking (billing_cycle_start, plan_type);
-create trigger user_usage_tracking_updated_at before update on public.user_usage_tracking
-  for each row execute function public.set_updated_at();
+-- No set_updated_at trigger: the two writers (usage_record, change_account_plan) set updated_at
+-- themselves, and a trigger would cost every upload one more PL/pgSQL call (bench/usage/run).
 
 create table public.usage_events (
   -- The event's public id. The key is the idempotency key: a random-uuid index would be one more
@@ -316,6 +316,11 @@ revoke all on function public.usage_month_row(uuid, date, boolean) from public, 
 -- usage_record: the one writer of the counters. Inserts the event under its idempotency key; only
 -- when that insert happened are the month's counters moved (one UPDATE, atomic under concurrency),
 -- and then the 80/90/100% threshold events of each limit are recorded, once per month per limit.
+-- With p_enforce the UPDATE moves the counters only while the files, pages and storage stay within
+-- the plan's limits; otherwise it raises SQLSTATE EX402 naming the limit (the API's 402
+-- plan_limit_exceeded), which rolls the event back with the caller's transaction. The check and
+-- the count are one statement: concurrent uploads of a profile queue on the row's lock and each
+-- re-checks the row as the one before left it, so no separate lock is taken beforehand.
 -- Returns true when the event was counted, false for a replay or when usage tracking is off.
 -- Internal: it trusts its arguments, so no API role executes it; the guarded track_* functions
 -- (and register_upload, change_account_plan) call it.
@@ -334,21 +339,22 @@ create function public.usage_record(
   p_shell_file_id    uuid  default null,
   p_job_id           uuid  default null,
   p_ai_generation_id uuid  default null,
-  p_plan             public.subscription_plans default null
+  p_enforce          boolean default false
 ) returns boolean
   language plpgsql
   as $$
 declare
-  v_month date := public.usage_billing_month(p_at);
-  v_event uuid;
-  v_plan  public.subscription_plans;
-  v_row   public.user_usage_tracking;
+  v_month   date := public.usage_billing_month(p_at);
+  v_event   uuid;
+  v_plan    public.subscription_plans;
+  v_row     public.user_usage_tracking;
+  v_reason  text;
+  v_counted boolean := false;
 begin
   if not public.usage_flag('usage_tracking', true) then
     return false;
   end if;
-  -- A caller that has just read the plan (usage_check_and_count_upload) passes it.
-  v_plan := case when p_plan.plan_type is null then public.usage_plan_of(p_profile_id) else p_plan end;
+  v_plan := public.usage_plan_of(p_profile_id);
   if p_files < 0 or p_bytes < 0 or p_tokens < 0 or p_ai_jobs < 0 or p_ai_seconds < 0 then
     raise exception 'usage amounts must not be negative' using errcode = '22023';
   end if;
@@ -363,7 +369,9 @@ begin
     return false;
   end if;
 
-  -- Usually the month's row exists: update it; the first event of a month creates it, then updates.
+  -- Usually the month's row exists and the UPDATE counts. When it finds no row, either the month
+  -- has none yet (create it, then count) or an enforced limit would be passed (raise). Only the
+  -- used amounts come back: the limits are v_plan's, written by the same UPDATE.
   for v_try in 1 .. 2 loop
     update public.user_usage_tracking t
        set shell_files_uploaded  = t.shell_files_uploaded + p_files,
@@ -377,29 +385,54 @@ begin
            shell_files_limit     = v_plan.shell_files_limit,
            pages_limit           = v_plan.pages_limit,
            ai_tokens_limit       = v_plan.ai_tokens_limit,
-           storage_limit_mb      = v_plan.storage_limit_mb
+           storage_limit_mb      = v_plan.storage_limit_mb,
+           updated_at            = now()
      where t.profile_id = p_profile_id and t.billing_cycle_start = v_month
-    returning * into v_row;
-    exit when found;
-    perform public.usage_month_row(p_profile_id, v_month, false);
+       -- usage_limit_refusal's three rules, as a condition the row lock makes atomic
+       and (not p_enforce
+            or (coalesce(t.shell_files_uploaded + p_files <= v_plan.shell_files_limit, true)
+                and coalesce(t.total_pages_processed + p_pages <= v_plan.pages_limit, true)
+                and coalesce(t.storage_used_bytes + p_bytes <= v_plan.storage_limit_mb::bigint * 1048576, true)))
+    returning t.shell_files_uploaded, t.total_pages_processed, t.ai_tokens_used, t.storage_used_bytes
+      into v_row.shell_files_uploaded, v_row.total_pages_processed, v_row.ai_tokens_used, v_row.storage_used_bytes;
+    v_counted := found;
+    exit when v_counted;
+    -- Created when missing, and locked: the second UPDATE cannot miss it, so a refusal is decided here.
+    v_row := public.usage_month_row(p_profile_id, v_month, true);
+    v_row.plan_type := v_plan.plan_type;
+    v_row.shell_files_limit := v_plan.shell_files_limit;
+    v_row.pages_limit := v_plan.pages_limit;
+    v_row.storage_limit_mb := v_plan.storage_limit_mb;
+    v_reason := case when p_enforce then public.usage_limit_refusal(v_row, p_files, p_pages, p_bytes) end;
+    if v_reason is not null then
+      raise exception '%', v_reason using errcode = 'EX402', hint = 'plan_limit_exceeded';
+    end if;
   end loop;
+  if not v_counted then
+    raise exception 'usage row of profile % for % could not be counted', p_profile_id, v_month using errcode = 'XX000';
+  end if;
 
   -- Thresholds: 80% and 90% warn, 100% is the limit hit. The key makes each one once per month,
-  -- limit and plan (an upgrade starts the warnings afresh against the new limits).
-  if num_nonnulls(v_row.shell_files_limit, v_row.pages_limit, v_row.ai_tokens_limit, v_row.storage_limit_mb) = 0 then
+  -- limit and plan (an upgrade starts the warnings afresh against the new limits). Below 80% of
+  -- every limit (and on an unlimited plan) there is nothing to record, and the INSERT is skipped.
+  -- (numeric: a limit near its type's maximum must not overflow)
+  if not (coalesce(v_row.shell_files_uploaded::numeric * 100 >= v_plan.shell_files_limit::numeric * 80, false)
+          or coalesce(v_row.total_pages_processed::numeric * 100 >= v_plan.pages_limit::numeric * 80, false)
+          or coalesce(v_row.ai_tokens_used::numeric * 100 >= v_plan.ai_tokens_limit::numeric * 80, false)
+          or coalesce(v_row.storage_used_bytes::numeric * 100 >= v_plan.storage_limit_mb::numeric * 1048576 * 80, false)) then
     return true;
   end if;
   insert into public.usage_events (profile_id, event_type, metrics, idempotency_key, billing_cycle_start, created_at)
   select p_profile_id,
          case when th.pct = 100 then 'limit_hit' else 'limit_warning' end,
          jsonb_build_object('limit_name', m.name, 'threshold_percent', th.pct, 'used', m.used, 'limit', m.lim,
-                            'plan_type', v_row.plan_type),
-         'threshold:' || p_profile_id || ':' || v_month || ':' || v_row.plan_type || ':' || m.name || ':' || th.pct,
+                            'plan_type', v_plan.plan_type),
+         'threshold:' || p_profile_id || ':' || v_month || ':' || v_plan.plan_type || ':' || m.name || ':' || th.pct,
          v_month, p_at
-    from (values ('shell_files', v_row.shell_files_uploaded::numeric, v_row.shell_files_limit::numeric),
-                 ('pages', v_row.total_pages_processed::numeric, v_row.pages_limit::numeric),
-                 ('ai_tokens', v_row.ai_tokens_used::numeric, v_row.ai_tokens_limit::numeric),
-                 ('storage_mb', v_row.storage_used_bytes / 1048576.0, v_row.storage_limit_mb::numeric)) m(name, used, lim)
+    from (values ('shell_files', v_row.shell_files_uploaded::numeric, v_plan.shell_files_limit::numeric),
+                 ('pages', v_row.total_pages_processed::numeric, v_plan.pages_limit::numeric),
+                 ('ai_tokens', v_row.ai_tokens_used::numeric, v_plan.ai_tokens_limit::numeric),
+                 ('storage_mb', v_row.storage_used_bytes / 1048576.0, v_plan.storage_limit_mb::numeric)) m(name, used, lim)
     cross join (values (80), (90), (100)) th(pct)
    where m.lim is not null and m.used * 100 >= m.lim * th.pct
   on conflict (idempotency_key) do nothing;
@@ -407,10 +440,10 @@ begin
 end
 $$;
 comment on function public.usage_record(uuid, text, text, timestamptz, integer, integer, bigint, bigint, integer,
-                                        numeric, jsonb, uuid, uuid, uuid, public.subscription_plans) is
-  'Internal. Counts one usage event once per idempotency key into the month of p_at (creating the month row), then records 80/90/100% threshold events once per month and limit. False for a replay or with usage_tracking off.';
+                                        numeric, jsonb, uuid, uuid, uuid, boolean) is
+  'Internal. Counts one usage event once per idempotency key into the month of p_at (creating the month row), then records 80/90/100% threshold events once per month and limit. With p_enforce, raises EX402 naming the files, pages or storage limit the event would pass. False for a replay or with usage_tracking off.';
 revoke all on function public.usage_record(uuid, text, text, timestamptz, integer, integer, bigint, bigint, integer,
-                                           numeric, jsonb, uuid, uuid, uuid, public.subscription_plans)
+                                           numeric, jsonb, uuid, uuid, uuid, boolean)
   from public, anon, authenticated, service_role;
 
 -- usage_estimated_pages(file): the server's page count of a stored file: the one its processing
@@ -431,11 +464,11 @@ comment on function public.usage_estimated_pages(public.shell_files) is
 revoke all on function public.usage_estimated_pages(public.shell_files) from public, anon;
 grant execute on function public.usage_estimated_pages(public.shell_files) to authenticated, service_role;
 
--- usage_count_upload(file): count one stored file once (key upload:<file>) with its stored size
--- and the server's pages. Internal: register_upload (which has checked the uploader) and
--- track_shell_file_upload_usage (which checks) call it.
-create function public.usage_count_upload(p_file public.shell_files,
-                                          p_plan public.subscription_plans default null) returns boolean
+-- usage_count_upload(file, enforce): count one stored file once (key upload:<file>) with its
+-- stored size and the server's pages; with p_enforce, refuse it (EX402) when it would pass the
+-- plan's files, pages or storage limit. Internal: register_upload (which has checked the uploader,
+-- and enforces) and track_shell_file_upload_usage (which checks) call it.
+create function public.usage_count_upload(p_file public.shell_files, p_enforce boolean default false) returns boolean
   language plpgsql
   as $$
 declare
@@ -446,13 +479,12 @@ begin
                              jsonb_build_object('file_size_bytes', p_file.file_size_bytes, 'pages', v_pages,
                                                 'pages_estimated', p_file.page_count is null,
                                                 'document_type', p_file.document_type),
-                             p_file.id, p_file.processing_job_id, null, p_plan);
+                             p_file.id, p_file.processing_job_id, null, p_enforce);
 end
 $$;
-comment on function public.usage_count_upload(public.shell_files, public.subscription_plans) is
-  'Internal. Counts a stored file once (upload:<file>) with its stored size and server-side pages.';
-revoke all on function public.usage_count_upload(public.shell_files, public.subscription_plans)
-  from public, anon, authenticated, service_role;
+comment on function public.usage_count_upload(public.shell_files, boolean) is
+  'Internal. Counts a stored file once (upload:<file>) with its stored size and server-side pages; with p_enforce raises EX402 naming the plan limit it would pass.';
+revoke all on function public.usage_count_upload(public.shell_files, boolean) from public, anon, authenticated, service_role;
 
 -- The tracking functions (the original's signatures) ---------------------------------------------
 
@@ -617,8 +649,9 @@ create function public.usage_upload_refusal(p_profile_id uuid, p_idempotency_key
   set search_path = ''
   as $$
 declare
-  v_row public.user_usage_tracking;
-  v_plan public.subscription_plans;
+  v_row    public.user_usage_tracking;
+  v_plan   public.subscription_plans;
+  v_reason text;
 begin
   if not public.is_service_role() and not public.usage_can_upload(p_profile_id) then
     raise exception 'you cannot upload documents for this profile' using errcode = '42501';
@@ -629,10 +662,6 @@ begin
   v_plan := public.usage_plan_of(p_profile_id);
   if num_nonnulls(v_plan.shell_files_limit, v_plan.pages_limit, v_plan.storage_limit_mb) = 0 then
     return null;  -- an unlimited plan refuses nothing
-  end if;
-  if p_idempotency_key is not null and exists (
-       select 1 from public.shell_files f where f.uploaded_by = auth.uid() and f.idempotency_key = p_idempotency_key) then
-    return null;
   end if;
   select * into v_row from public.user_usage_tracking t
    where t.profile_id = p_profile_id and t.billing_cycle_start = public.usage_billing_month(now());
@@ -646,50 +675,19 @@ begin
   v_row.shell_files_limit := v_plan.shell_files_limit;
   v_row.pages_limit := v_plan.pages_limit;
   v_row.storage_limit_mb := v_plan.storage_limit_mb;
-  return public.usage_limit_refusal(v_row, 1, 1, 1);
+  v_reason := public.usage_limit_refusal(v_row, 1, 1, 1);
+  -- A replay stores nothing new, so it is never refused (asked only when there is a refusal).
+  if v_reason is not null and p_idempotency_key is not null and exists (
+       select 1 from public.shell_files f where f.uploaded_by = auth.uid() and f.idempotency_key = p_idempotency_key) then
+    return null;
+  end if;
+  return v_reason;
 end
 $$;
 comment on function public.usage_upload_refusal(uuid, text) is
   'Pre-check before an upload is stored: a message naming the plan limit one more document would pass, or null (also for a replayed idempotency key or usage_tracking off). Guard: upload right or service role.';
 revoke all on function public.usage_upload_refusal(uuid, text) from public, anon;
 grant execute on function public.usage_upload_refusal(uuid, text) to authenticated, service_role;
-
--- usage_check_and_count_upload: inside register_upload, once the file's row and job exist: on a
--- plan with limits, locks the profile's month row (so concurrent uploads are checked one after
--- the other), raises SQLSTATE
--- EX402 (the API's 402 plan_limit_exceeded, rolling the upload back) when the stored size and
--- pages would pass a limit, and otherwise counts the file, with the plan it has just read.
--- Internal.
-create function public.usage_check_and_count_upload(p_file public.shell_files) returns void
-  language plpgsql
-  as $$
-declare
-  v_row    public.user_usage_tracking;
-  v_plan   public.subscription_plans;
-  v_reason text;
-begin
-  if not public.usage_flag('usage_tracking', true) then
-    return;
-  end if;
-  v_plan := public.usage_plan_of(p_file.patient_id);
-  -- An unlimited plan has nothing to check: the counter update below is the only lock taken.
-  if num_nonnulls(v_plan.shell_files_limit, v_plan.pages_limit, v_plan.storage_limit_mb) > 0 then
-    v_row := public.usage_month_row(p_file.patient_id, public.usage_billing_month(now()), true);
-    v_row.plan_type := v_plan.plan_type;
-    v_row.shell_files_limit := v_plan.shell_files_limit;
-    v_row.pages_limit := v_plan.pages_limit;
-    v_row.storage_limit_mb := v_plan.storage_limit_mb;
-    v_reason := public.usage_limit_refusal(v_row, 1, public.usage_estimated_pages(p_file), p_file.file_size_bytes);
-    if v_reason is not null then
-      raise exception '%', v_reason using errcode = 'EX402', hint = 'plan_limit_exceeded';
-    end if;
-  end if;
-  perform public.usage_count_upload(p_file, v_plan);
-end
-$$;
-comment on function public.usage_check_and_count_upload(public.shell_files) is
-  'Internal (register_upload). Locks the month row, raises EX402 naming the limit when the stored file would pass the plan''s files, pages or storage limit, else counts the file once.';
-revoke all on function public.usage_check_and_count_upload(public.shell_files) from public, anon, authenticated;
 
 -- usage_ai_refusal(profile): a message naming the AI token limit when the profile has used it up
 -- this month, else null (also with usage tracking off). Service role: the worker asks before it
@@ -913,7 +911,7 @@ begin
   end if;
   update public.user_usage_tracking t
      set plan_type = v_new.plan_type, shell_files_limit = v_new.shell_files_limit, pages_limit = v_new.pages_limit,
-         ai_tokens_limit = v_new.ai_tokens_limit, storage_limit_mb = v_new.storage_limit_mb
+         ai_tokens_limit = v_new.ai_tokens_limit, storage_limit_mb = v_new.storage_limit_mb, updated_at = now()
    where t.billing_cycle_start = public.usage_billing_month(now())
      and t.profile_id in (select p.id from public.user_profiles p where p.account_owner_id = p_account_id);
   for v_profile in select p.id from public.user_profiles p where p.account_owner_id = p_account_id loop

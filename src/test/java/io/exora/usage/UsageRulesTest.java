@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exora.usage.UsageDb.Who;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +91,48 @@ class UsageRulesTest {
     assertThat(db.count("""
         select count(*) from public.usage_events
          where profile_id = ? and event_type = 'limit_hit' and metrics ->> 'limit_name' = 'shell_files'""", p)).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentUploadsAtTheLimitAreAdmittedExactlyUpToIt() throws Exception {
+    UUID user = db.user("rules race");
+    UUID p = db.profile(user, "rules race profile");
+    plan(user, "free");
+    // 40 uploads at once from 8 connections, for a plan that allows 10: the check and the count
+    // are one statement under the month row's lock, so exactly 10 pass, whatever the interleaving.
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> outcomes = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        int n = i;
+        outcomes.add(pool.submit(() -> upload(user, p, "race-" + n, 100, "text", 1_000 + n)));
+      }
+      Map<String, Long> counts = new TreeMap<>();
+      for (Future<String> f : outcomes) {
+        counts.merge(f.get(), 1L, Long::sum);
+      }
+      assertThat(counts).isEqualTo(Map.of("created", 10L, "EX402", 30L));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(db.count("select count(*) from public.shell_files where patient_id = ?", p)).isEqualTo(10);
+    assertThat(db.count("select count(*) from public.usage_events where profile_id = ? and event_type = 'shell_file_uploaded'", p))
+        .isEqualTo(10);
+    assertThat(status(Who.user(user), p).at("/usage/shell_files/used").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void limitsNearTheirTypesMaximumCountWithoutOverflow() {
+    UUID user = db.user("rules huge");
+    UUID p = db.profile(user, "rules huge profile");
+    db.su("""
+        insert into public.subscription_plans (plan_type, display_name, shell_files_limit, pages_limit, ai_tokens_limit,
+                                               storage_limit_mb, sort_order)
+        values ('rules_huge', 'Huge', 2147483647, 2147483647, 9223372036854775807, 2147483647, 90)""");
+    plan(user, "rules_huge");
+    assertThat(upload(user, p, "huge-1", 100, "text", 1)).isEqualTo("created");
+    assertThat(refusal(user, p, "huge-2")).isNull();
+    assertThat(status(Who.user(user), p).at("/usage/shell_files/used").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -282,7 +329,8 @@ class UsageRulesTest {
     });
     var byPlan = db.as(Who.service(), h -> h.createQuery("select plan_type from public.usage_report_by_plan(null)")
         .mapTo(String.class).list());
-    assertThat(byPlan).containsExactly("free", "basic", "premium", "enterprise");
+    // the four tiers in their order (tests sharing this database may add plans of their own)
+    assertThat(byPlan).containsSubsequence("free", "basic", "premium", "enterprise");
     long uploadsToday = db.as(Who.service(), h -> h.createQuery("""
             select uploads from public.usage_report_daily(current_date, current_date)""").mapTo(Long.class).one());
     assertThat(uploadsToday).isGreaterThanOrEqualTo(9);
