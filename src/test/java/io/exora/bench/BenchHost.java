@@ -37,6 +37,25 @@ final class BenchHost {
   }
 
   /** The command's output, trimmed; empty when it cannot run, fails or takes over 30 s. */
+  /**
+   * The machine's CPU time so far from /proc/stat, in seconds: {busy, idle} summed over all cores
+   * (busy: user, nice, system, irq, softirq, steal; idle: idle and iowait). Zeros where there is no
+   * /proc.
+   */
+  static double[] cpuSeconds() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long[] v = new long[f.length - 1];
+      for (int i = 1; i < f.length; i++) {
+        v[i - 1] = Long.parseLong(f[i]);
+      }
+      double tick = 100.0;  // USER_HZ, 100 on every Linux architecture Exora runs on
+      return new double[] {(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / tick, (v[3] + v[4]) / tick};
+    } catch (IOException | RuntimeException e) {
+      return new double[] {0, 0};
+    }
+  }
+
   static String capture(String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
