@@ -24,8 +24,8 @@ comment on function public.default_job_lane(text) is 'The lane a job of this typ
 
 -- job_problem(...): what is wrong with a job's type, lane, payload, category or priority, as the
 -- message of the 22023 error that refuses it; null when nothing is. job_limits_problem: the same for
--- its name and max_retries. These are the rules, stated once: validate_job and validate_job_limits
--- raise their answer for one job, and enqueue_jobs_v3 asks them about a whole batch in one query.
+-- its name and max_retries. These are the rules, stated once: enqueue_job_v3 raises their answer
+-- for one job (raise_job_problem), and enqueue_jobs_v3 asks them about a whole batch in one query.
 -- Plain SQL without a SET clause (pg_catalog is searched first whatever the path), so that query
 -- inlines them instead of calling a PL/pgSQL function twice per row, which was 40% of a batch
 -- enqueue's time (docs/benchmarks.md, Queue). The CHECK constraints of job_queue (V070) refuse the
@@ -70,42 +70,22 @@ create function public.job_limits_problem(p_job_name text, p_max_retries integer
 comment on function public.job_limits_problem(text, integer) is
   'The 22023 message when a job''s name or max_retries is out of range, or null.';
 
--- validate_job(...): raises 22023 with job_problem's message.
-create function public.validate_job(p_job_type text, p_job_lane text, p_job_payload jsonb,
-                                    p_job_category text, p_priority integer)
+-- raise_job_problem(problem): raises 22023 with job_problem's or job_limits_problem's message, when
+-- there is one. Without it a bad name or retry count reached the CHECK constraints: 23514 naming a
+-- constraint, with the whole row (the payload included) in the error's detail.
+create function public.raise_job_problem(p_problem text)
   returns void
   language plpgsql immutable
   set search_path = ''
   as $$
-declare
-  v_problem text := public.job_problem(p_job_type, p_job_lane, p_job_payload, p_job_category, p_priority);
 begin
-  if v_problem is not null then
-    raise exception '%', v_problem using errcode = '22023';
+  if p_problem is not null then
+    raise exception '%', p_problem using errcode = '22023';
   end if;
 end
 $$;
-comment on function public.validate_job(text, text, jsonb, text, integer) is
-  'Raises 22023 naming the first invalid field of a job.';
-
--- validate_job_limits(...): raises 22023 with job_limits_problem's message. Without it a bad name or
--- retry count reached the CHECK constraints: 23514 naming a constraint, with the whole row (the
--- payload included) in the error's detail.
-create function public.validate_job_limits(p_job_name text, p_max_retries integer)
-  returns void
-  language plpgsql immutable
-  set search_path = ''
-  as $$
-declare
-  v_problem text := public.job_limits_problem(p_job_name, p_max_retries);
-begin
-  if v_problem is not null then
-    raise exception '%', v_problem using errcode = '22023';
-  end if;
-end
-$$;
-comment on function public.validate_job_limits(text, integer) is
-  'Raises 22023 when a job''s name or max_retries is out of range.';
+comment on function public.raise_job_problem(text) is
+  'Raises 22023 with the message of a job''s first invalid field (job_problem, job_limits_problem); nothing for null.';
 
 -- enqueue_job_v3: add one job; returns its id and when it becomes claimable. The lane, patient
 -- and shell file come from the payload keys job_lane, patient_id and shell_file_id. A live job of
@@ -127,9 +107,10 @@ declare
   v_file uuid := (enqueue_job_v3.job_payload ->> 'shell_file_id')::uuid;
   v_max_retries integer := coalesce((enqueue_job_v3.job_payload ->> 'max_retries')::integer, 3);
 begin
-  perform public.validate_job(enqueue_job_v3.job_type, v_lane, enqueue_job_v3.job_payload,
-                              enqueue_job_v3.job_category, enqueue_job_v3.priority);
-  perform public.validate_job_limits(enqueue_job_v3.job_name, v_max_retries);
+  perform public.raise_job_problem(coalesce(
+    public.job_problem(enqueue_job_v3.job_type, v_lane, enqueue_job_v3.job_payload, enqueue_job_v3.job_category,
+                       enqueue_job_v3.priority),
+    public.job_limits_problem(enqueue_job_v3.job_name, v_max_retries)));
   return query
     insert into public.job_queue as q (job_type, job_lane, job_category, job_name, job_payload, priority,
                                        scheduled_at, patient_id, shell_file_id, max_retries)
@@ -164,7 +145,7 @@ create function public.enqueue_jobs_v3(p_jobs jsonb)
   as $$
 #variable_conflict use_column
 declare
-  v_bad record;
+  v_problem text;
   v_ids uuid[];
 begin
   if p_jobs is null or jsonb_typeof(p_jobs) <> 'array' or jsonb_array_length(p_jobs) = 0 then
@@ -173,28 +154,22 @@ begin
   if jsonb_array_length(p_jobs) > 10000 then
     raise exception 'at most 10000 jobs per batch, got %', jsonb_array_length(p_jobs) using errcode = '22023';
   end if;
-  -- The first invalid job, if any, found in one query; validate_job and validate_job_limits then
-  -- raise its problem, so a batch is refused with the message a single enqueue would get.
-  select j.job ->> 'job_type' as job_type,
-         coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')) as lane,
-         j.job -> 'job_payload' as payload, coalesce(j.job ->> 'job_category', 'standard') as category,
-         coalesce((j.job ->> 'priority')::integer, 5) as priority,
-         coalesce(j.job ->> 'job_name', j.job ->> 'job_type') as name,
-         coalesce((j.job ->> 'max_retries')::integer, 3) as max_retries
-    into v_bad
+  -- The first invalid job, if any, found in one query, refused with the message a single enqueue
+  -- would get.
+  select p.problem into v_problem
     from jsonb_array_elements(p_jobs) with ordinality as j(job, ord)
-   where public.job_problem(j.job ->> 'job_type',
-                            coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')),
-                            j.job -> 'job_payload', coalesce(j.job ->> 'job_category', 'standard'),
-                            coalesce((j.job ->> 'priority')::integer, 5)) is not null
-      or public.job_limits_problem(coalesce(j.job ->> 'job_name', j.job ->> 'job_type'),
-                                   coalesce((j.job ->> 'max_retries')::integer, 3)) is not null
+   cross join lateral (
+     select coalesce(
+              public.job_problem(j.job ->> 'job_type',
+                                 coalesce(j.job ->> 'job_lane', public.default_job_lane(j.job ->> 'job_type')),
+                                 j.job -> 'job_payload', coalesce(j.job ->> 'job_category', 'standard'),
+                                 coalesce((j.job ->> 'priority')::integer, 5)),
+              public.job_limits_problem(coalesce(j.job ->> 'job_name', j.job ->> 'job_type'),
+                                        coalesce((j.job ->> 'max_retries')::integer, 3))) as problem) p
+   where p.problem is not null
    order by j.ord
    limit 1;
-  if found then
-    perform public.validate_job(v_bad.job_type, v_bad.lane, v_bad.payload, v_bad.category, v_bad.priority);
-    perform public.validate_job_limits(v_bad.name, v_bad.max_retries);
-  end if;
+  perform public.raise_job_problem(v_problem);
 
   -- Every input gets its id before the insert, so that each result row can be matched back to its
   -- input: an input whose row was not inserted (ON CONFLICT DO NOTHING) returns the live job.
@@ -644,7 +619,7 @@ begin
   for f in
     select p.oid::regprocedure from pg_catalog.pg_proc p
      where p.pronamespace = 'public'::regnamespace
-       and p.proname in ('default_job_lane', 'job_problem', 'job_limits_problem', 'validate_job', 'validate_job_limits', 'enqueue_job_v3', 'enqueue_jobs_v3',
+       and p.proname in ('default_job_lane', 'job_problem', 'job_limits_problem', 'raise_job_problem', 'enqueue_job_v3', 'enqueue_jobs_v3',
                          'rescue_stale_jobs', 'claim_jobs_v3', 'claim_next_job_v3', 'heartbeat_jobs',
                          'update_job_heartbeat', 'complete_job', 'complete_jobs', 'fail_job',
                          'reschedule_job', 'cancel_job', 'retry_dead_job', 'register_worker',
