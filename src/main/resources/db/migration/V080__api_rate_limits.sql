@@ -256,10 +256,10 @@ declare
 begin
   select coalesce(sum(s.requests), 0), coalesce(sum(s.tokens), 0) into requests_minute, tokens_minute
     from public.api_rate_slots s
-   where s.limit_id = p_limit.id and s.width = 'tenth' and s.slot_start > p_now - interval '60.1 seconds';
+   where s.limit_id = p_limit.id and s.width = 'tenth' and s.slot_start > p_now - public.api_rate_window_span('tenth');
   select coalesce(sum(s.requests), 0), coalesce(sum(s.tokens), 0) into requests_hour, tokens_hour
     from public.api_rate_slots s
-   where s.limit_id = p_limit.id and s.width = 'minute' and s.slot_start > p_now - interval '61 minutes';
+   where s.limit_id = p_limit.id and s.width = 'minute' and s.slot_start > p_now - public.api_rate_window_span('minute');
   select count(*), min(l.granted_at) + make_interval(secs => p_limit.mean_lease_seconds)
     into active, v_next_release
     from public.api_leases l
@@ -441,9 +441,9 @@ begin
          current_tokens_minute   = v_check.tokens_minute + p_estimated_tokens,
          current_tokens_hour     = v_check.tokens_hour + p_estimated_tokens,
          active_requests         = v_check.active + 1,
-         minute_reset_at = coalesce((select min(s.slot_start) + interval '60.1 seconds' from public.api_rate_slots s
+         minute_reset_at = coalesce((select min(s.slot_start) + public.api_rate_window_span('tenth') from public.api_rate_slots s
                                       where s.limit_id = l.id and s.width = 'tenth'), v_now),
-         hour_reset_at   = coalesce((select min(s.slot_start) + interval '61 minutes' from public.api_rate_slots s
+         hour_reset_at   = coalesce((select min(s.slot_start) + public.api_rate_window_span('minute') from public.api_rate_slots s
                                       where s.limit_id = l.id and s.width = 'minute'), v_now),
          updated_at = v_now
    where l.id = v_limit.id;
