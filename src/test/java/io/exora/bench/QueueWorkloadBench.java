@@ -124,8 +124,8 @@ public final class QueueWorkloadBench {
         handled.increment();
         return null;  // no transaction opened: the runtime batches the completion
       };
-      WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency)).withClaimers(claimers)
-          .withCompleters(completers);
+      WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency))
+          .withClaimersAndCompleters(claimers, completers);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       long t1 = System.nanoTime();
       Worker worker = new Worker(config, queue, tx, Map.of(JOB_TYPE, noop), runtime, JSON, registry).start();

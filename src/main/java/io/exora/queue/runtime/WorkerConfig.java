@@ -77,13 +77,8 @@ public record WorkerConfig(
         completers);
   }
 
-  public WorkerConfig withClaimers(int count) {
-    return new WorkerConfig(workerId, lanes, pollInterval, heartbeatInterval, shutdownDeadline, maxClaimBatch, pruneInterval, count,
-        completers);
-  }
-
-  public WorkerConfig withCompleters(int count) {
-    return new WorkerConfig(workerId, lanes, pollInterval, heartbeatInterval, shutdownDeadline, maxClaimBatch, pruneInterval, claimers,
-        count);
+  public WorkerConfig withClaimersAndCompleters(int claimerCount, int completerCount) {
+    return new WorkerConfig(workerId, lanes, pollInterval, heartbeatInterval, shutdownDeadline, maxClaimBatch, pruneInterval,
+        claimerCount, completerCount);
   }
 }
