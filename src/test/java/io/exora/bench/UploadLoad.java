@@ -33,6 +33,8 @@ import java.util.concurrent.Semaphore;
 public final class UploadLoad {
   /** Field order matters: the server checks {@code patient_id} before it reads the file. */
   private static final String BOUNDARY = "exora-bench-boundary-7d1f";
+  /** The Content-Type of a {@link #multipart} body. */
+  static final String MULTIPART_CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
 
   private UploadLoad() {}
 
@@ -185,7 +187,7 @@ public final class UploadLoad {
     if (r.body() == null) {
       b.GET();
     } else {
-      b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+      b.header("Content-Type", MULTIPART_CONTENT_TYPE)
           .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
     }
     HttpRequest request = b.build();

@@ -9,7 +9,6 @@ import io.exora.db.EmbeddedPostgres;
 import io.exora.db.Migrations;
 import io.exora.db.PostgresBinaries;
 import io.exora.db.ProvisionedDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -217,12 +217,13 @@ public final class UsageBench {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
         for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-          byte[] body = multipart(account[1], ("Discharge note " + label + "-" + i + "\nPulse " + (50 + i % 50)
-              + " bpm\nBlood pressure 12" + (i % 10) + "/80 mmHg\n" + "x".repeat(1500)).getBytes(StandardCharsets.UTF_8));
+          String note = "Discharge note " + label + "-" + i + "\nPulse " + (50 + i % 50) + " bpm\nBlood pressure 12"
+              + (i % 10) + "/80 mmHg\n" + "x".repeat(1500);
+          byte[] body = UploadLoad.multipart(UUID.fromString(account[1]), "note.txt", note.getBytes(StandardCharsets.UTF_8));
           long t0 = System.nanoTime();
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/shell-files"))
               .header("Authorization", "Bearer " + account[0])
-              .header("Content-Type", "multipart/form-data; boundary=b0undary")
+              .header("Content-Type", UploadLoad.MULTIPART_CONTENT_TYPE)
               .header("Idempotency-Key", label + "-" + i)
               .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
           latencies[i] = System.nanoTime() - t0;
@@ -245,16 +246,6 @@ public final class UsageBench {
     Arrays.sort(sorted);
     return new Round(label, 0, count, seconds, count / seconds, sorted[count / 2] / 1e6,
         sorted[(int) Math.ceil(count * 0.95) - 1] / 1e6, Arrays.stream(sorted).average().orElse(0) / 1e6, 0, 0, 0, 0);
-  }
-
-  private static byte[] multipart(String profileId, byte[] content) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 512);
-    body.writeBytes(("--b0undary\r\nContent-Disposition: form-data; name=\"patient_id\"\r\n\r\n" + profileId
-        + "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\""
-        + "\r\nContent-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(content);
-    body.writeBytes("\r\n--b0undary--\r\n".getBytes(StandardCharsets.UTF_8));
-    return body.toByteArray();
   }
 
   private String section(List<Round> rounds, int clients, int uploads, int roundCount, int warmup,
