@@ -32,8 +32,9 @@ grant insert (patient_id, uploaded_by, filename, original_filename, file_size_by
 --   replayed  the same uploader sent the same key with the same content for the same profile
 --             before: the earlier file and job are returned, nothing is written;
 --   conflict  the same key with different content or another profile: nothing is written.
--- A created file is checked against the profile's plan and counted (V090__usage_metering.sql) in
--- this transaction, from the stored size: over a limit it raises EX402 and nothing is written.
+-- A created file is metered (V090__usage_metering.sql): on a plan with upload limits it is checked
+-- and counted in this transaction, from the stored size (over a limit it raises EX402 and nothing
+-- is written); on a plan without, the usage fold counts it once this transaction has committed.
 -- Concurrent calls with one key serialise on the unique index shell_files_uploader_idempotency_key: one
 -- creates, the others replay (or conflict).
 create function public.register_upload(
@@ -58,6 +59,7 @@ declare
   v_job uuid;
   v_existing public.shell_files;
   v_created public.shell_files;
+  v_counts_now boolean;
 begin
   -- Owner, or a live grant at read_write or above that also carries can_upload_documents.
   if v_user is null or p_patient_id is null
@@ -65,10 +67,15 @@ begin
     raise exception 'you cannot upload documents for this profile' using errcode = '42501';
   end if;
 
+  -- Metering (V090): on a plan without upload limits, usage_xact marks the upload for the fold, which
+  -- counts it once this transaction has ended; a plan with limits is checked and counted below.
+  v_counts_now := public.usage_upload_counts_now(p_patient_id);
   insert into public.shell_files as f (patient_id, uploaded_by, filename, original_filename, file_size_bytes,
-                                       mime_type, document_type, storage_path, content_sha256, idempotency_key)
+                                       mime_type, document_type, storage_path, content_sha256, idempotency_key,
+                                       usage_xact)
   values (p_patient_id, v_user, p_filename, p_original_filename, p_file_size_bytes, p_mime_type,
-          p_document_type, p_storage_path, p_content_sha256, p_idempotency_key)
+          p_document_type, p_storage_path, p_content_sha256, p_idempotency_key,
+          case when not v_counts_now then pg_current_xact_id()::text::bigint end)
   on conflict (uploaded_by, idempotency_key) where idempotency_key is not null do nothing
   returning f.id into v_file;
 
@@ -92,16 +99,18 @@ begin
            'standard', 5) e;
   update public.shell_files f set processing_job_id = v_job where f.id = v_file
   returning * into v_created;
-  -- Counted once, in this transaction (a replay above never reaches here), against the plan's
-  -- limits with the stored size and the server's page estimate (V090): over a limit it raises
-  -- EX402 (402 plan_limit_exceeded), which rolls back the row and the job; the caller deletes the
-  -- object. The uploader was checked above, so the internal function is called, not track_*.
-  perform public.usage_count_upload(v_created, p_enforce => true);
+  -- A plan with upload limits: checked and counted in this transaction (a replay above never
+  -- reaches here), with the stored size and the server's page estimate (V090). Over a limit it
+  -- raises EX402 (402 plan_limit_exceeded), which rolls back the row and the job; the caller
+  -- deletes the object.
+  if v_counts_now then
+    perform public.usage_count_upload(v_created, p_enforce => true);
+  end if;
   return query select v_file, v_job, 'created'::text;
 end
 $$;
 comment on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text) is
-  'Caller needs upload rights on p_patient_id (42501). Inserts the shell file, checks and counts it against the plan (EX402 over a limit) and enqueues its processing job atomically; returns created, replayed (same key and content) or conflict.';
+  'Caller needs upload rights on p_patient_id (42501). Inserts the shell file and enqueues its processing job atomically, metered: checked and counted against a plan with upload limits (EX402 over a limit), else marked for the usage fold; returns created, replayed (same key and content) or conflict.';
 revoke all on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text) from public, anon;
 grant execute on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text)
   to authenticated;

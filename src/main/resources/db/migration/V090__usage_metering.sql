@@ -11,6 +11,13 @@
 -- * usage_events: the ledger. Every counted event has an idempotency key (per file for upload and
 --   processing, per generation for AI calls); the counters move only when the event's row is
 --   inserted, so a retried or replayed event is counted once, also under concurrency.
+-- * On a plan without upload limits (the default), an upload is counted by the fold
+--   (usage_fold_uploads), not by its own transaction: the upload marks its shell file with its
+--   transaction id, and the fold, once a second, writes the ledger rows and moves the counters of
+--   every marked file whose transaction has ended, many per statement. On a plan with limits the
+--   upload's own transaction counts it, with an UPDATE whose condition is the limit check, so
+--   enforcement stays exact (usage_record with p_enforce). The dashboard adds the uploads not
+--   folded yet (usage_pending_uploads), and a change of plan folds them first. Decision 0011.
 -- * Sizes and pages are the server's (shell_files), never the caller's.
 -- * Feature flags: usage_tracking (on: record and enforce), billing (off: prices are informational,
 --   plans change only through operators), upgrade_prompts (off: the dashboard shows no prompt).
@@ -172,6 +179,34 @@ create policy usage_events_select on public.usage_events
   for select to authenticated
   using (profile_id in (select public.my_profiles('read_only', 'view_documents')));
 
+-- The fold's bookmark on shell files. usage_xact is the registering transaction's id
+-- (pg_current_xact_id, as a bigint), set by register_upload when the upload is metered. A
+-- transaction id below the oldest one still running belongs to a transaction that has ended, so
+-- the fold takes the files of [horizon, oldest running) and moves the horizon there: each file is
+-- taken by exactly one fold, none is skipped however long its transaction ran, and the ledger's
+-- key makes a file counted some other way (track_shell_file_upload_usage) count once.
+alter table public.shell_files add column usage_xact bigint;
+comment on column public.shell_files.usage_xact is
+  'Id of the transaction that registered the upload when the fold is to count it (metered, on a plan without upload limits): usage_fold_uploads counts it once that transaction has ended. Null otherwise.';
+-- The fold's range scan (a b-tree: a BRIN's unsummarised ranges made every fold read all the
+-- pages written since the last vacuum), and a profile's uploads not folded yet (the limit checks,
+-- the dashboard). Both partial: only uploads on plans without limits are marked.
+create index shell_files_usage_xact on public.shell_files (usage_xact) where usage_xact is not null;
+create index shell_files_usage_pending on public.shell_files (patient_id, usage_xact) where usage_xact is not null;
+
+create table public.usage_fold_state (
+  id        boolean     primary key default true check (id),
+  -- Every metered upload registered by a transaction below this id has been counted.
+  horizon   bigint      not null check (horizon >= 0),
+  folded_at timestamptz not null default now()
+);
+comment on table public.usage_fold_state is
+  'One row: how far usage_fold_uploads has counted uploads (transaction ids below horizon). Written only by the fold.';
+insert into public.usage_fold_state (horizon) values (pg_current_xact_id()::text::bigint);
+alter table public.usage_fold_state enable row level security;
+revoke all on table public.usage_fold_state from public, anon, authenticated;
+grant select on table public.usage_fold_state to service_role;
+
 insert into public.feature_flags (flag_name, enabled, description) values
   ('usage_tracking', true, 'Record usage against plans and enforce the plan limits.'),
   ('billing', false, 'Plans are sold: an account without a plan is on free. Off: prices are informational, an account without a plan is unlimited, operators assign plans.'),
@@ -202,13 +237,10 @@ comment on function public.usage_flag(text, boolean) is
 revoke all on function public.usage_flag(text, boolean) from public, anon, authenticated, service_role;
 
 -- usage_billing_month(at): the first day of the billing month containing `at` (UTC calendar month).
+-- One expression in SQL, unpinned, so a query that uses it per row (the fold) inlines it.
 create function public.usage_billing_month(p_at timestamptz) returns date
-  language plpgsql immutable
-  as $$
-begin
-  return (date_trunc('month', p_at at time zone 'UTC'))::date;
-end
-$$;
+  language sql immutable
+  as $$ select (date_trunc('month', p_at at time zone 'UTC'))::date $$;
 comment on function public.usage_billing_month(timestamptz) is
   'First day of the UTC calendar month containing p_at: the billing cycle start.';
 revoke all on function public.usage_billing_month(timestamptz) from public, anon;
@@ -313,6 +345,88 @@ comment on function public.usage_month_row(uuid, date, boolean) is
   'Internal. The profile''s usage row for the month starting p_month, created on demand (ON CONFLICT); locked FOR UPDATE when p_lock.';
 revoke all on function public.usage_month_row(uuid, date, boolean) from public, anon, authenticated;
 
+-- usage_add(profile, month, plan, amounts): move the month's counters by the amounts (one UPDATE,
+-- atomic under concurrency), creating the month's row when it has none, and write the plan's
+-- limits in force now beside them. Returns the row as it now is. Internal: the fold calls it, once
+-- the amounts are in the ledger (usage_record writes its own UPDATE, with the limit condition).
+create function public.usage_add(p_profile_id uuid, p_month date, p_plan public.subscription_plans,
+                                 p_files integer, p_pages integer, p_bytes bigint, p_tokens bigint,
+                                 p_ai_jobs integer, p_ai_seconds numeric)
+  returns public.user_usage_tracking
+  language plpgsql
+  as $$
+declare
+  v_row public.user_usage_tracking;
+begin
+  for v_try in 1 .. 2 loop
+    update public.user_usage_tracking t
+       set shell_files_uploaded  = t.shell_files_uploaded + p_files,
+           total_pages_processed = greatest(t.total_pages_processed + p_pages, 0),
+           total_file_size_bytes = t.total_file_size_bytes + p_bytes,
+           storage_used_bytes    = t.storage_used_bytes + p_bytes,
+           ai_tokens_used        = t.ai_tokens_used + p_tokens,
+           ai_processing_jobs    = t.ai_processing_jobs + p_ai_jobs,
+           ai_processing_seconds = t.ai_processing_seconds + p_ai_seconds,
+           plan_type             = p_plan.plan_type,
+           shell_files_limit     = p_plan.shell_files_limit,
+           pages_limit           = p_plan.pages_limit,
+           ai_tokens_limit       = p_plan.ai_tokens_limit,
+           storage_limit_mb      = p_plan.storage_limit_mb,
+           updated_at            = now()
+     where t.profile_id = p_profile_id and t.billing_cycle_start = p_month
+    returning * into v_row;
+    if found then
+      return v_row;
+    end if;
+    -- The month's first event: create the row (concurrent creators agree), then count.
+    perform public.usage_month_row(p_profile_id, p_month, false);
+  end loop;
+  raise exception 'usage row of profile % for % could not be counted', p_profile_id, p_month using errcode = 'XX000';
+end
+$$;
+comment on function public.usage_add(uuid, date, public.subscription_plans, integer, integer, bigint, bigint, integer, numeric) is
+  'Internal. Adds the amounts to the profile''s counters for the month starting p_month (creating the row) with p_plan''s limits; returns the row.';
+revoke all on function public.usage_add(uuid, date, public.subscription_plans, integer, integer, bigint, bigint, integer, numeric)
+  from public, anon, authenticated, service_role;
+
+-- usage_record_thresholds(profile, month, at, row, plan): the 80% and 90% warnings and the 100%
+-- limit hit of each of the plan's limits that the row has reached, each once per month, limit and
+-- plan (the key; an upgrade starts the warnings afresh against the new limits). Below 80% of every
+-- limit (and on an unlimited plan) there is nothing to record and nothing is written. In numeric:
+-- a limit near its type's maximum must not overflow.
+create function public.usage_record_thresholds(p_profile_id uuid, p_month date, p_at timestamptz,
+                                               p_row public.user_usage_tracking, p_plan public.subscription_plans)
+  returns void
+  language plpgsql
+  as $$
+begin
+  if not (coalesce(p_row.shell_files_uploaded::numeric * 100 >= p_plan.shell_files_limit::numeric * 80, false)
+          or coalesce(p_row.total_pages_processed::numeric * 100 >= p_plan.pages_limit::numeric * 80, false)
+          or coalesce(p_row.ai_tokens_used::numeric * 100 >= p_plan.ai_tokens_limit::numeric * 80, false)
+          or coalesce(p_row.storage_used_bytes::numeric * 100 >= p_plan.storage_limit_mb::numeric * 1048576 * 80, false)) then
+    return;
+  end if;
+  insert into public.usage_events (profile_id, event_type, metrics, idempotency_key, billing_cycle_start, created_at)
+  select p_profile_id,
+         case when th.pct = 100 then 'limit_hit' else 'limit_warning' end,
+         jsonb_build_object('limit_name', m.name, 'threshold_percent', th.pct, 'used', m.used, 'limit', m.lim,
+                            'plan_type', p_plan.plan_type),
+         'threshold:' || p_profile_id || ':' || p_month || ':' || p_plan.plan_type || ':' || m.name || ':' || th.pct,
+         p_month, p_at
+    from (values ('shell_files', p_row.shell_files_uploaded::numeric, p_plan.shell_files_limit::numeric),
+                 ('pages', p_row.total_pages_processed::numeric, p_plan.pages_limit::numeric),
+                 ('ai_tokens', p_row.ai_tokens_used::numeric, p_plan.ai_tokens_limit::numeric),
+                 ('storage_mb', p_row.storage_used_bytes / 1048576.0, p_plan.storage_limit_mb::numeric)) m(name, used, lim)
+    cross join (values (80), (90), (100)) th(pct)
+   where m.lim is not null and m.used * 100 >= m.lim * th.pct
+  on conflict (idempotency_key) do nothing;
+end
+$$;
+comment on function public.usage_record_thresholds(uuid, date, timestamptz, public.user_usage_tracking, public.subscription_plans) is
+  'Internal. Records the limit_warning (80%, 90%) and limit_hit (100%) events the row has reached under p_plan, once per month, limit and plan.';
+revoke all on function public.usage_record_thresholds(uuid, date, timestamptz, public.user_usage_tracking, public.subscription_plans)
+  from public, anon, authenticated, service_role;
+
 -- usage_record: the one writer of the counters. Inserts the event under its idempotency key; only
 -- when that insert happened are the month's counters moved (one UPDATE, atomic under concurrency),
 -- and then the 80/90/100% threshold events of each limit are recorded, once per month per limit.
@@ -323,7 +437,9 @@ revoke all on function public.usage_month_row(uuid, date, boolean) from public, 
 -- re-checks the row as the one before left it, so no separate lock is taken beforehand.
 -- Returns true when the event was counted, false for a replay or when usage tracking is off.
 -- Internal: it trusts its arguments, so no API role executes it; the guarded track_* functions
--- (and register_upload, change_account_plan) call it.
+-- (and usage_count_upload for register_upload) call it. The counting UPDATE is written out here
+-- rather than through usage_add: on the upload path of a limited plan the extra call and the whole
+-- row it returns measured several points of upload throughput (bench/usage/run).
 create function public.usage_record(
   p_profile_id       uuid,
   p_event_type       text,
@@ -412,30 +528,17 @@ begin
     raise exception 'usage row of profile % for % could not be counted', p_profile_id, v_month using errcode = 'XX000';
   end if;
 
-  -- Thresholds: 80% and 90% warn, 100% is the limit hit. The key makes each one once per month,
-  -- limit and plan (an upgrade starts the warnings afresh against the new limits). Below 80% of
-  -- every limit (and on an unlimited plan) there is nothing to record, and the INSERT is skipped.
-  -- (numeric: a limit near its type's maximum must not overflow)
+  -- Thresholds (usage_record_thresholds), looked for only at 80% of some limit or more: below that
+  -- (and on an unlimited plan) there is nothing to record. (numeric: a limit near its type's
+  -- maximum must not overflow)
   if not (coalesce(v_row.shell_files_uploaded::numeric * 100 >= v_plan.shell_files_limit::numeric * 80, false)
           or coalesce(v_row.total_pages_processed::numeric * 100 >= v_plan.pages_limit::numeric * 80, false)
           or coalesce(v_row.ai_tokens_used::numeric * 100 >= v_plan.ai_tokens_limit::numeric * 80, false)
           or coalesce(v_row.storage_used_bytes::numeric * 100 >= v_plan.storage_limit_mb::numeric * 1048576 * 80, false)) then
     return true;
   end if;
-  insert into public.usage_events (profile_id, event_type, metrics, idempotency_key, billing_cycle_start, created_at)
-  select p_profile_id,
-         case when th.pct = 100 then 'limit_hit' else 'limit_warning' end,
-         jsonb_build_object('limit_name', m.name, 'threshold_percent', th.pct, 'used', m.used, 'limit', m.lim,
-                            'plan_type', v_plan.plan_type),
-         'threshold:' || p_profile_id || ':' || v_month || ':' || v_plan.plan_type || ':' || m.name || ':' || th.pct,
-         v_month, p_at
-    from (values ('shell_files', v_row.shell_files_uploaded::numeric, v_plan.shell_files_limit::numeric),
-                 ('pages', v_row.total_pages_processed::numeric, v_plan.pages_limit::numeric),
-                 ('ai_tokens', v_row.ai_tokens_used::numeric, v_plan.ai_tokens_limit::numeric),
-                 ('storage_mb', v_row.storage_used_bytes / 1048576.0, v_plan.storage_limit_mb::numeric)) m(name, used, lim)
-    cross join (values (80), (90), (100)) th(pct)
-   where m.lim is not null and m.used * 100 >= m.lim * th.pct
-  on conflict (idempotency_key) do nothing;
+  v_row.plan_type := v_plan.plan_type;
+  perform public.usage_record_thresholds(p_profile_id, v_month, p_at, v_row, v_plan);
   return true;
 end
 $$;
@@ -446,45 +549,188 @@ revoke all on function public.usage_record(uuid, text, text, timestamptz, intege
                                            numeric, jsonb, uuid, uuid, uuid, boolean)
   from public, anon, authenticated, service_role;
 
--- usage_estimated_pages(file): the server's page count of a stored file: the one its processing
--- read when known, else an estimate from the stored size (PDF about 10 pages per MiB, at least 1;
--- anything else 1), as the original's edge function estimated. Never the client's.
-create function public.usage_estimated_pages(p_file public.shell_files) returns integer
-  language plpgsql immutable
+-- usage_estimated_pages(page_count, document_type, bytes): the server's page count of a stored
+-- file: the one its processing read when known, else an estimate from the stored size (PDF about
+-- 10 pages per MiB, at least 1; anything else 1), as the original's edge function estimated. Never
+-- the client's. One expression in SQL, unpinned, so the fold and the pending-uploads query inline
+-- it per row; the shell_files form below is for callers holding a row.
+create function public.usage_estimated_pages(p_page_count integer, p_document_type text, p_bytes bigint)
+  returns integer
+  language sql immutable
   as $$
-begin
-  return coalesce(p_file.page_count,
-                  case when p_file.document_type = 'pdf'
-                       then greatest(1, ceil(p_file.file_size_bytes * 10 / 1048576.0))::integer
-                       else 1 end);
-end
-$$;
+    select coalesce(p_page_count,
+                    case when p_document_type = 'pdf' then greatest(1, ceil(p_bytes * 10 / 1048576.0))::integer
+                         else 1 end)
+  $$;
+comment on function public.usage_estimated_pages(integer, text, bigint) is
+  'Pages of a stored file: p_page_count when processing read it, else PDF ~10 per MiB of p_bytes (min 1), other types 1.';
+revoke all on function public.usage_estimated_pages(integer, text, bigint) from public, anon;
+grant execute on function public.usage_estimated_pages(integer, text, bigint) to authenticated, service_role;
+
+create function public.usage_estimated_pages(p_file public.shell_files) returns integer
+  language sql immutable
+  as $$ select public.usage_estimated_pages(p_file.page_count, p_file.document_type, p_file.file_size_bytes) $$;
 comment on function public.usage_estimated_pages(public.shell_files) is
   'Pages of a stored file: page_count when processing read it, else PDF ~10 per MiB (min 1), other types 1.';
 revoke all on function public.usage_estimated_pages(public.shell_files) from public, anon;
 grant execute on function public.usage_estimated_pages(public.shell_files) to authenticated, service_role;
 
--- usage_count_upload(file, enforce): count one stored file once (key upload:<file>) with its
--- stored size and the server's pages; with p_enforce, refuse it (EX402) when it would pass the
--- plan's files, pages or storage limit. Internal: register_upload (which has checked the uploader,
--- and enforces) and track_shell_file_upload_usage (which checks) call it.
+-- usage_upload_metrics(bytes, page_count, document_type): the ledger's metrics of an upload event.
+-- Inlinable SQL, like usage_estimated_pages: the fold builds one per file.
+create function public.usage_upload_metrics(p_bytes bigint, p_page_count integer, p_document_type text) returns jsonb
+  language sql immutable
+  as $$
+    select jsonb_build_object('file_size_bytes', p_bytes,
+                              'pages', public.usage_estimated_pages(p_page_count, p_document_type, p_bytes),
+                              'pages_estimated', p_page_count is null, 'document_type', p_document_type)
+  $$;
+comment on function public.usage_upload_metrics(bigint, integer, text) is
+  'The metrics of a file''s shell_file_uploaded event: file_size_bytes, pages (usage_estimated_pages), pages_estimated, document_type.';
+revoke all on function public.usage_upload_metrics(bigint, integer, text) from public, anon, authenticated, service_role;
+
+-- usage_count_upload(file, enforce): count one stored file now, once (key upload:<file>), with its
+-- stored size and the server's pages (a file the fold has counted is not counted again); with
+-- p_enforce, refuse it (EX402) when it would pass the plan's files, pages or storage limit.
+-- Internal: register_upload (a plan with upload limits: it has checked the uploader, and
+-- enforces), track_shell_file_upload_usage (which checks) and track_shell_file_processed_usage call it.
 create function public.usage_count_upload(p_file public.shell_files, p_enforce boolean default false) returns boolean
   language plpgsql
   as $$
 declare
-  v_pages integer := public.usage_estimated_pages(p_file);
+  v_metrics jsonb := public.usage_upload_metrics(p_file.file_size_bytes, p_file.page_count, p_file.document_type);
 begin
   return public.usage_record(p_file.patient_id, 'shell_file_uploaded', 'upload:' || p_file.id, now(),
-                             1, v_pages, p_file.file_size_bytes, 0, 0, 0,
-                             jsonb_build_object('file_size_bytes', p_file.file_size_bytes, 'pages', v_pages,
-                                                'pages_estimated', p_file.page_count is null,
-                                                'document_type', p_file.document_type),
-                             p_file.id, p_file.processing_job_id, null, p_enforce);
+                             1, (v_metrics ->> 'pages')::integer, p_file.file_size_bytes, 0, 0, 0,
+                             v_metrics, p_file.id, p_file.processing_job_id, null, p_enforce);
 end
 $$;
 comment on function public.usage_count_upload(public.shell_files, boolean) is
-  'Internal. Counts a stored file once (upload:<file>) with its stored size and server-side pages; with p_enforce raises EX402 naming the plan limit it would pass.';
+  'Internal. Counts a stored file now, once (upload:<file>), with its stored size and server-side pages; with p_enforce raises EX402 naming the plan limit it would pass.';
 revoke all on function public.usage_count_upload(public.shell_files, boolean) from public, anon, authenticated, service_role;
+
+-- usage_pending_uploads(profile, month): the profile's uploads of the month that the fold has not
+-- counted yet (visible to the caller's snapshot): how many, their pages and bytes. The dashboard
+-- adds them to the month row, so it is exact at any moment.
+create function public.usage_pending_uploads(p_profile_id uuid, p_month date,
+                                             out files integer, out pages integer, out bytes bigint)
+  language plpgsql stable
+  -- Custom plans would plan the query (and parse the SQL helpers it inlines) at every call, for
+  -- the same plan: measured at 0.7 ms a call under the bench's load, against 0.05 ms to run it.
+  set plan_cache_mode = force_generic_plan
+  as $$
+begin
+  select count(*)::integer,
+         coalesce(sum(public.usage_estimated_pages(f.page_count, f.document_type, f.file_size_bytes)), 0)::integer,
+         coalesce(sum(f.file_size_bytes), 0)::bigint
+    into files, pages, bytes
+    from public.shell_files f
+   where f.patient_id = p_profile_id
+     and f.usage_xact >= (select s.horizon from public.usage_fold_state s)
+     -- The month as a function of the row, and the ledger probed per row: the few files above the
+     -- horizon are found by (patient_id, usage_xact), never by a scan of the month's files or ledger.
+     and public.usage_billing_month(f.created_at) = p_month
+     and (select e.idempotency_key from public.usage_events e where e.idempotency_key = 'upload:' || f.id) is null;
+end
+$$;
+comment on function public.usage_pending_uploads(uuid, date) is
+  'Internal. The profile''s metered uploads in the month starting p_month that no counter holds yet (the fold has not reached them): files, pages, bytes.';
+revoke all on function public.usage_pending_uploads(uuid, date) from public, anon, authenticated, service_role;
+
+-- usage_upload_counts_now(profile): how register_upload meters an upload for the profile: null when
+-- usage tracking is off (not metered); false when the fold counts it (a plan without upload
+-- limits: the file is marked); true when the upload's own transaction checks and counts it (a
+-- plan that limits files, pages or storage).
+create function public.usage_upload_counts_now(p_profile_id uuid) returns boolean
+  language plpgsql stable
+  as $$
+declare
+  v_plan public.subscription_plans;
+begin
+  if not public.usage_flag('usage_tracking', true) then
+    return null;
+  end if;
+  v_plan := public.usage_plan_of(p_profile_id);
+  return num_nonnulls(v_plan.shell_files_limit, v_plan.pages_limit, v_plan.storage_limit_mb) > 0;
+end
+$$;
+comment on function public.usage_upload_counts_now(uuid) is
+  'Internal. Null: usage tracking off. False: the fold counts the profile''s uploads. True: its plan limits uploads, which are checked and counted in their own transaction.';
+revoke all on function public.usage_upload_counts_now(uuid) from public, anon, authenticated, service_role;
+
+
+-- usage_fold_uploads(wait): counts the marked uploads whose transactions have ended since the last
+-- fold: one ledger row each (key upload:<file>, dated at the upload; a file counted already is
+-- skipped), the counters of each profile's month moved once, its thresholds recorded, and the
+-- horizon moved, all in one transaction. One fold at a time: without p_wait a call that finds
+-- another folding returns 0 at once. Returns the number of uploads counted. The servers call it
+-- once a second (UsageFold), and change_account_plan before it changes limits. Guard: service role
+-- or operator.
+create function public.usage_fold_uploads(p_wait boolean default false) returns integer
+  language plpgsql
+  security definer
+  set search_path = ''
+  as $$
+declare
+  v_from     bigint;
+  v_to       bigint;
+  v_profiles uuid[];
+  v_months   date[];
+  v_files    integer[];
+  v_pages    integer[];
+  v_bytes    bigint[];
+  v_plan     public.subscription_plans;
+begin
+  if not (public.is_service_role() or public.is_admin()) then
+    raise exception 'uploads are folded by the servers (service role) and operators' using errcode = '42501';
+  end if;
+  if p_wait then
+    select s.horizon into v_from from public.usage_fold_state s for update;
+  else
+    select s.horizon into v_from from public.usage_fold_state s for update skip locked;
+    if not found then
+      return 0;
+    end if;
+  end if;
+  -- Every transaction below the oldest one still running has ended, and its files are visible now.
+  v_to := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+  if v_to <= v_from then
+    return 0;
+  end if;
+  with counted as (
+    insert into public.usage_events as e (profile_id, event_type, metrics, shell_file_id, job_id, idempotency_key,
+                                          billing_cycle_start, created_at)
+    select f.patient_id, 'shell_file_uploaded', public.usage_upload_metrics(f.file_size_bytes, f.page_count, f.document_type),
+           f.id, f.processing_job_id,
+           'upload:' || f.id, public.usage_billing_month(f.created_at), f.created_at
+      from public.shell_files f
+     where f.usage_xact >= v_from and f.usage_xact < v_to
+    on conflict (idempotency_key) do nothing
+    returning e.profile_id, e.billing_cycle_start, (e.metrics ->> 'pages')::integer as pages,
+              (e.metrics ->> 'file_size_bytes')::bigint as bytes
+  )
+  select array_agg(g.profile_id), array_agg(g.month), array_agg(g.files), array_agg(g.pages), array_agg(g.bytes)
+    into v_profiles, v_months, v_files, v_pages, v_bytes
+    from (select c.profile_id, c.billing_cycle_start as month, count(*)::integer as files,
+                 sum(c.pages)::integer as pages, sum(c.bytes)::bigint as bytes
+            from counted c
+           group by c.profile_id, c.billing_cycle_start
+           order by c.profile_id, c.billing_cycle_start) g;
+  -- Rows in (profile, month) order: an upload check locks one row, so no two lockers wait on each other in a cycle.
+  for i in 1 .. coalesce(array_length(v_profiles, 1), 0) loop
+    v_plan := public.usage_plan_of(v_profiles[i]);
+    perform public.usage_record_thresholds(
+      v_profiles[i], v_months[i], now(),
+      public.usage_add(v_profiles[i], v_months[i], v_plan, v_files[i], v_pages[i], v_bytes[i], 0, 0, 0),
+      v_plan);
+  end loop;
+  update public.usage_fold_state s set horizon = v_to, folded_at = now();
+  return coalesce((select sum(x) from unnest(v_files) x), 0);
+end
+$$;
+comment on function public.usage_fold_uploads(boolean) is
+  'Service role or operator. Counts every marked upload whose registering transaction has ended since the last fold (ledger row, counters, thresholds) and moves the horizon; returns how many. Without p_wait returns 0 when another fold is running.';
+revoke all on function public.usage_fold_uploads(boolean) from public, anon;
+grant execute on function public.usage_fold_uploads(boolean) to authenticated, service_role;
 
 -- The tracking functions (the original's signatures) ---------------------------------------------
 
@@ -538,6 +784,11 @@ begin
   select * into v_file from public.shell_files f where f.id = p_shell_file_id;
   if not found then
     raise exception 'no shell file %', p_shell_file_id using errcode = 'P0002';
+  end if;
+  if v_file.usage_xact is not null then
+    -- Processing can finish before the fold counts the upload: count it now (with the pages read,
+    -- so there is nothing to correct). A file the fold has counted is left as it is.
+    perform public.usage_count_upload(v_file);
   end if;
   select (e.metrics ->> 'pages')::integer into v_counted
     from public.usage_events e where e.idempotency_key = 'upload:' || v_file.id;
@@ -753,6 +1004,7 @@ declare
   v_month date := public.usage_billing_month(now());
   v_plan  public.subscription_plans;
   v_row   public.user_usage_tracking;
+  v_pending record;
   v_files bigint := 0;
   v_pages bigint := 0;
   v_tokens bigint := 0;
@@ -767,14 +1019,19 @@ begin
     raise exception 'no profile %', p_profile_id using errcode = 'P0002';
   end if;
   v_plan := public.usage_plan_of(p_profile_id);
+  -- The uploads the fold has not counted yet are added, so the figures are exact now.
+  select * into v_pending from public.usage_pending_uploads(p_profile_id, v_month);
+  v_files := v_pending.files;
+  v_pages := v_pending.pages;
   select * into v_row from public.user_usage_tracking t
    where t.profile_id = p_profile_id and t.billing_cycle_start = v_month;
   if found then
-    v_files := v_row.shell_files_uploaded;
-    v_pages := v_row.total_pages_processed;
+    v_files := v_files + v_row.shell_files_uploaded;
+    v_pages := v_pages + v_row.total_pages_processed;
     v_tokens := v_row.ai_tokens_used;
-    v_storage := round(v_row.storage_used_bytes / 1048576.0, 1);
+    v_storage := round((v_row.storage_used_bytes + v_pending.bytes) / 1048576.0, 1);
   else
+    -- (every stored file, the pending ones included)
     v_storage := round((select coalesce(sum(f.file_size_bytes), 0) from public.shell_files f
                          where f.patient_id = p_profile_id and f.deleted_at is null) / 1048576.0, 1);
   end if;
@@ -869,9 +1126,10 @@ grant execute on function public.usage_ai_costs(uuid, date) to authenticated, se
 
 -- Plans: change and list -------------------------------------------------------------------------
 
--- change_account_plan: an operator puts an account on a plan. Effective at once: the current
--- month's rows of the account's profiles take the new limits, and each profile gets a
--- plan_upgraded or plan_downgraded event (none when the plan is unchanged). Returns
+-- change_account_plan: an operator puts an account on a plan. Effective at once: the uploads not
+-- folded yet are counted first, the current month's rows of the account's profiles take the new
+-- limits, and each profile gets a plan_upgraded or plan_downgraded event (none when the plan is
+-- unchanged). An upload still in flight at that moment was admitted under the old plan. Returns
 -- {account_id, previous_plan, plan_type, changed}. Guard: service role or admin.
 create function public.change_account_plan(p_account_id uuid, p_plan_type text, p_reason text default null)
   returns jsonb
@@ -897,6 +1155,9 @@ begin
   end if;
   -- Serialise changes of one account.
   perform pg_advisory_xact_lock(hashtextextended('account_plan:' || p_account_id, 0));
+  -- Count the uploads the fold has not reached yet, so that a plan with limits starts from every
+  -- upload committed before the change (its uploads are checked against the month row alone).
+  perform public.usage_fold_uploads(true);
   select s.* into v_old from public.subscription_plans s
    where s.plan_type = coalesce((select a.plan_type from public.account_plans a where a.account_id = p_account_id),
                                 public.usage_default_plan());

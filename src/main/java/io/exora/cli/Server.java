@@ -28,6 +28,7 @@ import io.exora.queue.runtime.Worker;
 import io.exora.queue.runtime.WorkerConfig;
 import io.exora.ratelimit.RateLimitGauges;
 import io.exora.ratelimit.RateLimiter;
+import io.exora.usage.UsageFold;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -59,17 +60,19 @@ public final class Server implements AutoCloseable {
   private final Database workerPool;
   private final Worker worker;
   private final OrphanSweeper sweeper;
+  private final UsageFold usageFold;
   private final HttpApi http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Server(ProvisionedDatabase database, ObjectStorage storage, Database apiPool, Database workerPool,
-      Worker worker, OrphanSweeper sweeper, HttpApi http) {
+      Worker worker, OrphanSweeper sweeper, UsageFold usageFold, HttpApi http) {
     this.database = database;
     this.storage = storage;
     this.apiPool = apiPool;
     this.workerPool = workerPool;
     this.worker = worker;
     this.sweeper = sweeper;
+    this.usageFold = usageFold;
     this.http = http;
   }
 
@@ -85,6 +88,7 @@ public final class Server implements AutoCloseable {
     Database workerPool = null;
     Worker worker = null;
     OrphanSweeper sweeper = null;
+    UsageFold usageFold = null;
     try {
       storage = config.storage().open();
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -106,11 +110,15 @@ public final class Server implements AutoCloseable {
         RateLimitGauges.register(metrics, new RateLimiter(new RequestTransactions(workerPool.jdbi()), metrics), DEPTH_MAX_AGE);
         http = HttpApi.operations(workerPool.dataSource(), metrics);
       }
+      // Every server counts uploads (API servers register them); the database lets one fold at a time.
+      Database foldPool = apiPool != null ? apiPool : workerPool;
+      usageFold = new UsageFold(new RequestTransactions(foldPool.jdbi()), UsageFold.DEFAULT_INTERVAL).start();
       http.start(config.host(), config.port());
       log.info("Exora {} listening on http://{}:{}", role.name().toLowerCase(java.util.Locale.ROOT),
           config.host(), http.port());
-      return new Server(database, storage, apiPool, workerPool, worker, sweeper, http);
+      return new Server(database, storage, apiPool, workerPool, worker, sweeper, usageFold, http);
     } catch (Exception | Error e) {
+      closeQuietly(usageFold);
       closeQuietly(sweeper);
       closeQuietly(worker);
       closeQuietly(apiPool);
@@ -175,6 +183,7 @@ public final class Server implements AutoCloseable {
     }
     log.info("stopping Exora");
     http.close();
+    closeQuietly(usageFold);
     closeQuietly(sweeper);
     closeQuietly(worker);
     closeQuietly(apiPool);

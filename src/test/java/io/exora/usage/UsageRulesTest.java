@@ -63,6 +63,11 @@ class UsageRulesTest {
     }
   }
 
+  /** Counts the uploads whose transactions have ended, as the servers' fold does every second. */
+  private static int fold() {
+    return db.as(Who.service(), h -> h.createQuery("select public.usage_fold_uploads(true)").mapTo(Integer.class).one());
+  }
+
   private static String refusal(UUID user, UUID profile, String key) {
     return db.as(Who.user(user), h -> h.createQuery("select public.usage_upload_refusal(:p, :k)")
         .bind("p", profile).bind("k", key).mapTo(String.class).one());
@@ -84,6 +89,10 @@ class UsageRulesTest {
     // A replay of an earlier key stores nothing new: neither the pre-check nor the upload refuses it.
     assertThat(refusal(user, p, "files-3")).isNull();
     assertThat(upload(user, p, "files-3", 100, "text", 3)).isEqualTo("replayed");
+    // The fold writes the ledger and the counters; the figures stay as the check and the dashboard saw them.
+    fold();
+    assertThat(status(Who.user(user), p).at("/usage/shell_files/used").asInt()).isEqualTo(10);
+    assertThat(db.count("select shell_files_uploaded from public.user_usage_tracking where profile_id = ?", p)).isEqualTo(10);
     // 80%, 90% and 100% of the files limit: once each.
     assertThat(db.count("""
         select count(*) from public.usage_events
@@ -116,6 +125,8 @@ class UsageRulesTest {
       pool.shutdownNow();
     }
     assertThat(db.count("select count(*) from public.shell_files where patient_id = ?", p)).isEqualTo(10);
+    assertThat(status(Who.user(user), p).at("/usage/shell_files/used").asInt()).isEqualTo(10);
+    fold();
     assertThat(db.count("select count(*) from public.usage_events where profile_id = ? and event_type = 'shell_file_uploaded'", p))
         .isEqualTo(10);
     assertThat(status(Who.user(user), p).at("/usage/shell_files/used").asInt()).isEqualTo(10);
@@ -315,6 +326,7 @@ class UsageRulesTest {
     for (int i = 0; i < 9; i++) {
       upload(user, p, "rep-" + i, 10, "text", 400 + i);
     }
+    fold();  // the reports read the counters, which the fold moves
     var candidates = db.as(Who.admin(admin), h -> h.createQuery("""
             select limit_name, used, percentage from public.usage_report_upgrade_candidates(null, 80)
              where profile_id = :p""").bind("p", p).mapToMap().list());

@@ -177,6 +177,15 @@ class RlsMatrixTest {
       DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
       """;
 
+  /** The usage fold's bookmark (one row): read by the service role, written only by the fold. */
+  private static final String SERVICE_READS_ONLY = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      """;
+
   /** AI call records: read from read_only up; appended by the service role, never changed. */
   private static final String AI_GENERATIONS = """
                 owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
@@ -343,6 +352,9 @@ class RlsMatrixTest {
           "insert into public.usage_events (profile_id, event_type, idempotency_key, billing_cycle_start) "
               + "values (:p, 'storage_used', 'matrix:added', '2020-01-01')",
           "metrics = '{\"changed\": true}'"),
+      new TableUnderTest("usage_fold_state", SERVICE_READS_ONLY,
+          "insert into public.usage_fold_state (id, horizon) values (false, 1)",
+          "folded_at = now()"),
       new TableUnderTest("job_queue", SERVICE_ONLY_TWO_ROWS,
           "insert into public.job_queue (job_type, job_lane, job_name, job_payload, patient_id) "
               + "values ('report_generation', 'default', 'matrix', '{\"matrix\": true}', :p)",
