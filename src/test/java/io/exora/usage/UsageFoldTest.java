@@ -161,14 +161,15 @@ class UsageFoldTest {
   }
 
   @Test
-  void uploadsFromBeforeAPlanHadLimitsCountAgainstItsLimitsAtOnce() {  // change_account_plan folds them
+  void uploadsFromBeforeAPlanHadLimitsCountAgainstItsLimitsAtOnce() {
     UUID user = db.user("fold switch");
     UUID p = db.profile(user, "fold switch profile");
     // Eight uploads on the default (unlimited) plan, not folded yet ...
     for (int i = 0; i < 8; i++) {
       assertThat(uploadAs(user, p, 100, 40 + i)).isEqualTo("created");
     }
-    // ... then the account moves to free (10 documents a month): two more fit, the third does not.
+    // ... then the account moves to free (10 documents a month), which folds them first: two more
+    // fit, the third does not.
     db.as(Who.service(), h -> h.createQuery("select public.change_account_plan(:a, 'free', 'test')")
         .bind("a", user).mapToMap().one());
     assertThat(uploadAs(user, p, 100, 48)).isEqualTo("created");
