@@ -180,7 +180,8 @@ create policy usage_events_select on public.usage_events
   using (profile_id in (select public.my_profiles('read_only', 'view_documents')));
 
 -- The fold's bookmark on shell files. usage_xact is the registering transaction's id
--- (pg_current_xact_id, as a bigint), set by register_upload when the upload is metered. A
+-- (pg_current_xact_id, as a bigint), set by register_upload when the fold is to count the upload
+-- (metered, on a plan without upload limits). A
 -- transaction id below the oldest one still running belongs to a transaction that has ended, so
 -- the fold takes the files of [horizon, oldest running) and moves the horizon there: each file is
 -- taken by exactly one fold, none is skipped however long its transaction ran, and the ledger's
@@ -196,7 +197,7 @@ create index shell_files_usage_pending on public.shell_files (patient_id, usage_
 
 create table public.usage_fold_state (
   id        boolean     primary key default true check (id),
-  -- Every metered upload registered by a transaction below this id has been counted.
+  -- Every marked upload registered by a transaction below this id has been counted.
   horizon   bigint      not null check (horizon >= 0),
   folded_at timestamptz not null default now()
 );
@@ -437,9 +438,9 @@ revoke all on function public.usage_record_thresholds(uuid, date, timestamptz, p
 -- re-checks the row as the one before left it, so no separate lock is taken beforehand.
 -- Returns true when the event was counted, false for a replay or when usage tracking is off.
 -- Internal: it trusts its arguments, so no API role executes it; the guarded track_* functions
--- (and usage_count_upload for register_upload) call it. The counting UPDATE is written out here
--- rather than through usage_add: on the upload path of a limited plan the extra call and the whole
--- row it returns measured several points of upload throughput (bench/usage/run).
+-- (and usage_count_upload for register_upload) call it. It keeps its own counting UPDATE, whose
+-- condition is the limit check, next to the refusal it leads to; usage_add is the fold's
+-- unconditional form of the same UPDATE.
 create function public.usage_record(
   p_profile_id       uuid,
   p_event_type       text,
