@@ -346,18 +346,23 @@ comment on function public.usage_month_row(uuid, date, boolean) is
   'Internal. The profile''s usage row for the month starting p_month, created on demand (ON CONFLICT); locked FOR UPDATE when p_lock.';
 revoke all on function public.usage_month_row(uuid, date, boolean) from public, anon, authenticated;
 
--- usage_add(profile, month, plan, amounts): move the month's counters by the amounts (one UPDATE,
--- atomic under concurrency), creating the month's row when it has none, and write the plan's
--- limits in force now beside them. Returns the row as it now is. Internal: the fold calls it, once
--- the amounts are in the ledger (usage_record writes its own UPDATE, with the limit condition).
+-- usage_add(profile, month, plan, amounts, enforce): move the month's counters by the amounts (one
+-- UPDATE, atomic under concurrency), creating the month's row when it has none, and write the
+-- plan's limits in force now beside them. Returns the row as it now is. With p_enforce the UPDATE
+-- moves the counters only while the files, pages and storage stay within the plan; otherwise it
+-- raises SQLSTATE EX402 naming the limit (the API's 402 plan_limit_exceeded), which rolls back the
+-- caller's transaction. Check and count are one statement: concurrent uploads of a profile queue
+-- on the row's lock and each re-checks the row as the one before left it, so no lock is taken
+-- beforehand. Internal: usage_record and the fold call it, once the amounts are in the ledger.
 create function public.usage_add(p_profile_id uuid, p_month date, p_plan public.subscription_plans,
                                  p_files integer, p_pages integer, p_bytes bigint, p_tokens bigint,
-                                 p_ai_jobs integer, p_ai_seconds numeric)
+                                 p_ai_jobs integer, p_ai_seconds numeric, p_enforce boolean default false)
   returns public.user_usage_tracking
   language plpgsql
   as $$
 declare
-  v_row public.user_usage_tracking;
+  v_row    public.user_usage_tracking;
+  v_reason text;
 begin
   for v_try in 1 .. 2 loop
     update public.user_usage_tracking t
@@ -375,19 +380,36 @@ begin
            storage_limit_mb      = p_plan.storage_limit_mb,
            updated_at            = now()
      where t.profile_id = p_profile_id and t.billing_cycle_start = p_month
+       -- usage_limit_refusal's three rules, as a condition the row lock makes atomic
+       and (not p_enforce
+            or (coalesce(t.shell_files_uploaded + p_files <= p_plan.shell_files_limit, true)
+                and coalesce(t.total_pages_processed + p_pages <= p_plan.pages_limit, true)
+                and coalesce(t.storage_used_bytes + p_bytes <= p_plan.storage_limit_mb::bigint * 1048576, true)))
     returning * into v_row;
     if found then
       return v_row;
     end if;
-    -- The month's first event: create the row (concurrent creators agree), then count.
-    perform public.usage_month_row(p_profile_id, p_month, false);
+    -- No row for the month yet (create it; concurrent creators agree), or an enforced limit would
+    -- be passed: the row is then locked, so the second UPDATE cannot miss it and the refusal is
+    -- decided here.
+    v_row := public.usage_month_row(p_profile_id, p_month, p_enforce);
+    if p_enforce then
+      v_row.plan_type := p_plan.plan_type;
+      v_row.shell_files_limit := p_plan.shell_files_limit;
+      v_row.pages_limit := p_plan.pages_limit;
+      v_row.storage_limit_mb := p_plan.storage_limit_mb;
+      v_reason := public.usage_limit_refusal(v_row, p_files, p_pages, p_bytes);
+      if v_reason is not null then
+        raise exception '%', v_reason using errcode = 'EX402', hint = 'plan_limit_exceeded';
+      end if;
+    end if;
   end loop;
   raise exception 'usage row of profile % for % could not be counted', p_profile_id, p_month using errcode = 'XX000';
 end
 $$;
-comment on function public.usage_add(uuid, date, public.subscription_plans, integer, integer, bigint, bigint, integer, numeric) is
-  'Internal. Adds the amounts to the profile''s counters for the month starting p_month (creating the row) with p_plan''s limits; returns the row.';
-revoke all on function public.usage_add(uuid, date, public.subscription_plans, integer, integer, bigint, bigint, integer, numeric)
+comment on function public.usage_add(uuid, date, public.subscription_plans, integer, integer, bigint, bigint, integer, numeric, boolean) is
+  'Internal. Adds the amounts to the profile''s counters for the month starting p_month (creating the row) with p_plan''s limits and returns the row; with p_enforce raises EX402 naming the files, pages or storage limit the amounts would pass.';
+revoke all on function public.usage_add(uuid, date, public.subscription_plans, integer, integer, bigint, bigint, integer, numeric, boolean)
   from public, anon, authenticated, service_role;
 
 -- usage_record_thresholds(profile, month, at, row, plan): the 80% and 90% warnings and the 100%
@@ -428,19 +450,13 @@ comment on function public.usage_record_thresholds(uuid, date, timestamptz, publ
 revoke all on function public.usage_record_thresholds(uuid, date, timestamptz, public.user_usage_tracking, public.subscription_plans)
   from public, anon, authenticated, service_role;
 
--- usage_record: the one writer of the counters. Inserts the event under its idempotency key; only
--- when that insert happened are the month's counters moved (one UPDATE, atomic under concurrency),
--- and then the 80/90/100% threshold events of each limit are recorded, once per month per limit.
--- With p_enforce the UPDATE moves the counters only while the files, pages and storage stay within
--- the plan's limits; otherwise it raises SQLSTATE EX402 naming the limit (the API's 402
--- plan_limit_exceeded), which rolls the event back with the caller's transaction. The check and
--- the count are one statement: concurrent uploads of a profile queue on the row's lock and each
--- re-checks the row as the one before left it, so no separate lock is taken beforehand.
--- Returns true when the event was counted, false for a replay or when usage tracking is off.
--- Internal: it trusts its arguments, so no API role executes it; the guarded track_* functions
--- (and usage_count_upload for register_upload) call it. It keeps its own counting UPDATE, whose
--- condition is the limit check, next to the refusal it leads to; usage_add is the fold's
--- unconditional form of the same UPDATE.
+-- usage_record: counts one event now. Inserts it under its idempotency key; only when that insert
+-- happened are the month's counters moved (usage_add, which with p_enforce checks the plan's files,
+-- pages and storage limits in the same statement and raises EX402) and the 80/90/100% threshold
+-- events recorded, once per month per limit (usage_record_thresholds). Returns true when the event
+-- was counted, false for a replay or when usage tracking is off. Internal: it trusts its
+-- arguments, so no API role executes it; the guarded track_* functions and usage_count_upload (for
+-- register_upload) call it.
 create function public.usage_record(
   p_profile_id       uuid,
   p_event_type       text,
@@ -461,12 +477,9 @@ create function public.usage_record(
   language plpgsql
   as $$
 declare
-  v_month   date := public.usage_billing_month(p_at);
-  v_event   uuid;
-  v_plan    public.subscription_plans;
-  v_row     public.user_usage_tracking;
-  v_reason  text;
-  v_counted boolean := false;
+  v_month date := public.usage_billing_month(p_at);
+  v_event uuid;
+  v_plan  public.subscription_plans;
 begin
   if not public.usage_flag('usage_tracking', true) then
     return false;
@@ -486,60 +499,10 @@ begin
     return false;
   end if;
 
-  -- Usually the month's row exists and the UPDATE counts. When it finds no row, either the month
-  -- has none yet (create it, then count) or an enforced limit would be passed (raise). Only the
-  -- used amounts come back: the limits are v_plan's, written by the same UPDATE.
-  for v_try in 1 .. 2 loop
-    update public.user_usage_tracking t
-       set shell_files_uploaded  = t.shell_files_uploaded + p_files,
-           total_pages_processed = greatest(t.total_pages_processed + p_pages, 0),
-           total_file_size_bytes = t.total_file_size_bytes + p_bytes,
-           storage_used_bytes    = t.storage_used_bytes + p_bytes,
-           ai_tokens_used        = t.ai_tokens_used + p_tokens,
-           ai_processing_jobs    = t.ai_processing_jobs + p_ai_jobs,
-           ai_processing_seconds = t.ai_processing_seconds + p_ai_seconds,
-           plan_type             = v_plan.plan_type,
-           shell_files_limit     = v_plan.shell_files_limit,
-           pages_limit           = v_plan.pages_limit,
-           ai_tokens_limit       = v_plan.ai_tokens_limit,
-           storage_limit_mb      = v_plan.storage_limit_mb,
-           updated_at            = now()
-     where t.profile_id = p_profile_id and t.billing_cycle_start = v_month
-       -- usage_limit_refusal's three rules, as a condition the row lock makes atomic
-       and (not p_enforce
-            or (coalesce(t.shell_files_uploaded + p_files <= v_plan.shell_files_limit, true)
-                and coalesce(t.total_pages_processed + p_pages <= v_plan.pages_limit, true)
-                and coalesce(t.storage_used_bytes + p_bytes <= v_plan.storage_limit_mb::bigint * 1048576, true)))
-    returning t.shell_files_uploaded, t.total_pages_processed, t.ai_tokens_used, t.storage_used_bytes
-      into v_row.shell_files_uploaded, v_row.total_pages_processed, v_row.ai_tokens_used, v_row.storage_used_bytes;
-    v_counted := found;
-    exit when v_counted;
-    -- Created when missing, and locked: the second UPDATE cannot miss it, so a refusal is decided here.
-    v_row := public.usage_month_row(p_profile_id, v_month, true);
-    v_row.plan_type := v_plan.plan_type;
-    v_row.shell_files_limit := v_plan.shell_files_limit;
-    v_row.pages_limit := v_plan.pages_limit;
-    v_row.storage_limit_mb := v_plan.storage_limit_mb;
-    v_reason := case when p_enforce then public.usage_limit_refusal(v_row, p_files, p_pages, p_bytes) end;
-    if v_reason is not null then
-      raise exception '%', v_reason using errcode = 'EX402', hint = 'plan_limit_exceeded';
-    end if;
-  end loop;
-  if not v_counted then
-    raise exception 'usage row of profile % for % could not be counted', p_profile_id, v_month using errcode = 'XX000';
-  end if;
-
-  -- Thresholds (usage_record_thresholds), looked for only at 80% of some limit or more: below that
-  -- (and on an unlimited plan) there is nothing to record. (numeric: a limit near its type's
-  -- maximum must not overflow)
-  if not (coalesce(v_row.shell_files_uploaded::numeric * 100 >= v_plan.shell_files_limit::numeric * 80, false)
-          or coalesce(v_row.total_pages_processed::numeric * 100 >= v_plan.pages_limit::numeric * 80, false)
-          or coalesce(v_row.ai_tokens_used::numeric * 100 >= v_plan.ai_tokens_limit::numeric * 80, false)
-          or coalesce(v_row.storage_used_bytes::numeric * 100 >= v_plan.storage_limit_mb::numeric * 1048576 * 80, false)) then
-    return true;
-  end if;
-  v_row.plan_type := v_plan.plan_type;
-  perform public.usage_record_thresholds(p_profile_id, v_month, p_at, v_row, v_plan);
+  perform public.usage_record_thresholds(
+    p_profile_id, v_month, p_at,
+    public.usage_add(p_profile_id, v_month, v_plan, p_files, p_pages, p_bytes, p_tokens, p_ai_jobs, p_ai_seconds, p_enforce),
+    v_plan);
   return true;
 end
 $$;

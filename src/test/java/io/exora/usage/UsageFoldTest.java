@@ -37,9 +37,18 @@ class UsageFoldTest {
         .bind("sha", String.format("%064x", n)).bind("key", "fold-" + n).mapTo(String.class).one();
   }
 
-  /** One upload as the user, in its own committed transaction. */
+  /** One upload as the user, in its own committed transaction: the outcome, or the SQLSTATE it raised. */
   private static String uploadAs(UUID user, UUID profile, long bytes, int n) {
-    return db.as(Who.user(user), h -> upload(h, profile, bytes, n));
+    try {
+      return db.as(Who.user(user), h -> upload(h, profile, bytes, n));
+    } catch (RuntimeException e) {
+      return UsageDb.sqlState(e).orElseThrow(() -> e);
+    }
+  }
+
+  private static void plan(UUID account, String plan) {
+    db.as(Who.service(), h -> h.createQuery("select public.change_account_plan(:a, :plan, 'test')")
+        .bind("a", account).bind("plan", plan).mapToMap().one());
   }
 
   private static int fold(boolean wait) {
@@ -142,8 +151,7 @@ class UsageFoldTest {
   void onAPlanWithLimitsTheUploadCountsItselfAndTheFoldLeavesItAlone() {
     UUID user = db.user("fold limited");
     UUID p = db.profile(user, "fold limited profile");
-    db.as(Who.service(), h -> h.createQuery("select public.change_account_plan(:a, 'basic', 'test')")
-        .bind("a", user).mapToMap().one());
+    plan(user, "basic");
     for (int i = 0; i < 5; i++) {
       assertThat(uploadAs(user, p, 1_000, 20 + i)).isEqualTo("created");
     }
@@ -170,17 +178,10 @@ class UsageFoldTest {
     }
     // ... then the account moves to free (10 documents a month), which folds them first: two more
     // fit, the third does not.
-    db.as(Who.service(), h -> h.createQuery("select public.change_account_plan(:a, 'free', 'test')")
-        .bind("a", user).mapToMap().one());
+    plan(user, "free");
     assertThat(uploadAs(user, p, 100, 48)).isEqualTo("created");
     assertThat(uploadAs(user, p, 100, 49)).isEqualTo("created");
-    String refused;
-    try {
-      refused = uploadAs(user, p, 100, 50);
-    } catch (RuntimeException e) {
-      refused = UsageDb.sqlState(e).orElseThrow(() -> e);
-    }
-    assertThat(refused).isEqualTo("EX402");
+    assertThat(uploadAs(user, p, 100, 50)).isEqualTo("EX402");
     fold(true);
     assertThat(ledger(p)).isEqualTo(10);
     assertThat(counted(p, "shell_files_uploaded")).isEqualTo(10);
