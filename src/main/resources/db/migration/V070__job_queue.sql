@@ -2,6 +2,13 @@
 -- AI call runs as a job. Workers anywhere claim jobs with SKIP LOCKED, keep them alive with
 -- heartbeats on the database clock, and finish them with fenced writes.
 --
+-- Two tables. `job_queue` holds the live jobs (pending, retrying, deferred, processing) and nothing
+-- else; the statement that finishes a job (complete, dead-letter, cancel) moves it to
+-- `job_queue_archive`. So the hot table is as small as the backlog, and its indexes need no
+-- predicate on status: a claim, a heartbeat and a retry-in-place change no indexed column and are
+-- HOT updates (a new row version on the same page, no index entry), which is what lets the queue
+-- drain several times faster than a queue that writes index entries at every step (decision 0014).
+--
 -- Job states (docs/job-states.md has the diagram):
 --   pending     enqueued, waits for scheduled_at            in: enqueue, admin retry    out: claim, cancel
 --   retrying    an attempt failed (or its worker vanished);
@@ -10,6 +17,7 @@
 --               rate limits)                                 in: reschedule_job          out: claim, cancel
 --   processing  held by one worker under attempt N           in: claim                   out: complete, fail,
 --                                                                                           reschedule, rescue, cancel
+--   (archive)
 --   completed   done; its effects committed with it          in: complete_job            (final)
 --   failed      dead-lettered: dead_letter_at and a reason   in: fail_job, rescue        out: admin retry
 --   cancelled   withdrawn                                    in: cancel_job              (final)
@@ -59,52 +67,84 @@ create table public.job_queue (
       when 'ai_processing'         then job_lane in ('ai_queue_simple', 'ai_queue_complex')
       else job_lane = 'default'
     end),
+  -- Finished jobs live in job_queue_archive (below), never here.
+  constraint job_queue_holds_live_jobs check (
+    status in ('pending', 'processing', 'retrying', 'deferred') and completed_at is null and dead_letter_at is null),
   constraint job_queue_processing_is_held check (
     status <> 'processing' or (worker_id is not null and heartbeat_at is not null and started_at is not null)),
-  constraint job_queue_heartbeat_only_while_held check (status = 'processing' or heartbeat_at is null),
-  constraint job_queue_dead_letter_is_failed check ((status = 'failed') = (dead_letter_at is not null)),
-  constraint job_queue_finished_has_time check (
-    (status in ('completed', 'failed', 'cancelled')) = (completed_at is not null))
-);
-comment on table public.job_queue is 'Durable job queue; see the state list at the top of V070__job_queue.sql.';
--- Every job leaves about three dead row versions behind (claim, completion, archive), and the
--- table is small when retention keeps it so: vacuum it after 1% churn rather than the default
--- 20%, and without the cost-based pauses, so dead rows never pile up between vacuums.
+  constraint job_queue_heartbeat_only_while_held check (status = 'processing' or heartbeat_at is null)
+)
+-- Half of each page is left free when rows are inserted, so that a claim and the heartbeats after
+-- it find room for the row's new version on its own page (a HOT update needs that).
+with (fillfactor = 50);
+comment on table public.job_queue is 'Live jobs (the durable queue); finished ones are in job_queue_archive. See the top of V070__job_queue.sql.';
+-- Every job leaves a few dead row versions behind (claim, heartbeats, the move to the archive);
+-- vacuum after 1% churn rather than the default 20%, and without the cost-based pauses, so they
+-- never pile up between vacuums. HOT versions are mostly pruned on the page before vacuum comes.
 alter table public.job_queue set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
                                   autovacuum_vacuum_cost_delay = 0);
 
--- Claim: the next ready jobs of some lanes, by priority then age. Partial, so finished rows cost
--- the claim nothing.
-create index job_queue_ready on public.job_queue (job_lane, priority, scheduled_at)
-  where status in ('pending', 'retrying', 'deferred');
--- Rescue: held jobs by heartbeat age.
-create index job_queue_held_heartbeat on public.job_queue (heartbeat_at) where status = 'processing';
--- At most one live job per (job_type, shell_file_id).
+-- Indexes. None of them names status, worker_id, attempt, started_at or heartbeat_at, the columns
+-- a claim and a heartbeat change: an index on any of them (even in a partial index's predicate)
+-- turns those updates from HOT into full ones, each writing an entry into every index, which is
+-- what made the claim and the completion the bound of the drain (decision 0013, superseded by 0014).
+--
+-- Claim: the next jobs of a lane by priority, then readiness. Held (processing) jobs are in it too;
+-- a claim steps over them, at most the jobs in flight.
+create index job_queue_ready on public.job_queue (job_lane, priority, scheduled_at);
+-- At most one live job per (job_type, shell_file_id): every row here is live.
 create unique index job_queue_one_live_job_per_file on public.job_queue (job_type, shell_file_id)
-  where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred');
--- Retention, and the operators' list of dead letters. There is deliberately no index on status:
--- every status change is a non-HOT update that writes an entry into each index whose predicate
--- the new row meets, and one on (status, ...) would add a write to every claim and completion
--- for listings that a scan of the small hot table answers.
-create index job_queue_finished on public.job_queue (completed_at) where completed_at is not null;
-create index job_queue_dead_letters on public.job_queue (dead_letter_at) where dead_letter_at is not null;
+  where shell_file_id is not null;
+-- The foreign keys' cascades (a profile or a file deleted).
 create index job_queue_patient on public.job_queue (patient_id) where patient_id is not null;
 create index job_queue_shell_file on public.job_queue (shell_file_id) where shell_file_id is not null;
+-- There is no index on heartbeat_at: the rescue reads the (small, live-only) table, at most once
+-- per worker.rescue_interval_seconds (rescue_stale_jobs, V071).
 
 -- Jobs are infrastructure: users never read or write them (seed 001), only the service role.
 alter table public.job_queue enable row level security;
 revoke all on table public.job_queue from public, anon, authenticated;
 grant all on table public.job_queue to service_role;
 
--- Finished jobs move here after `queue.retention_hot_seconds`, keeping the hot table small; they
--- are deleted after `queue.retention_archive_days`.
+-- Finished jobs: moved here by the statement that finishes them, and deleted after
+-- `queue.retention_archive_days`. Same columns as job_queue; its own rules on status.
 create table public.job_queue_archive (like public.job_queue including defaults including constraints);
-alter table public.job_queue_archive add primary key (id);
-create index job_queue_archive_completed on public.job_queue_archive (completed_at);
-comment on table public.job_queue_archive is 'Finished jobs, moved out of job_queue by prune_finished_jobs().';
+alter table public.job_queue_archive
+  drop constraint job_queue_holds_live_jobs,
+  add primary key (id),
+  add constraint job_queue_archive_holds_finished_jobs check (
+    status in ('completed', 'failed', 'cancelled') and completed_at is not null and heartbeat_at is null),
+  add constraint job_queue_archive_dead_letter_is_failed check ((status = 'failed') = (dead_letter_at is not null));
+-- Operators list finished jobs by status, newest first (operator_list_jobs, V072); rows arrive in
+-- completion order, so a block-range index on completed_at serves the retention's deletes at
+-- almost no cost per insert.
+create index job_queue_archive_status_created on public.job_queue_archive (status, created_at);
+create index job_queue_archive_completed on public.job_queue_archive using brin (completed_at);
+comment on table public.job_queue_archive is 'Finished jobs (completed, failed = dead letters, cancelled), moved out of job_queue as they finish.';
 alter table public.job_queue_archive enable row level security;
 revoke all on table public.job_queue_archive from public, anon, authenticated;
 grant all on table public.job_queue_archive to service_role;
+
+-- Every job, live or finished, for reading: operators, reports and tests that follow a job to its
+-- end. It runs with the caller's rights, so it opens nothing that the two tables do not.
+create view public.job_queue_all with (security_invoker = true) as
+  select * from public.job_queue
+  union all
+  select * from public.job_queue_archive;
+comment on view public.job_queue_all is 'job_queue (live) and job_queue_archive (finished) together; a job is in exactly one.';
+revoke all on table public.job_queue_all from public, anon, authenticated;
+grant select on table public.job_queue_all to service_role;
+
+-- The rescue's pace: the claim that finds it due runs it (rescue_stale_jobs, V071).
+create table public.job_queue_rescue_state (
+  singleton   boolean     primary key default true check (singleton),
+  last_run_at timestamptz not null default '-infinity'
+);
+comment on table public.job_queue_rescue_state is 'When a claim last looked for stale held jobs (one row).';
+insert into public.job_queue_rescue_state default values;
+alter table public.job_queue_rescue_state enable row level security;
+revoke all on table public.job_queue_rescue_state from public, anon, authenticated;
+grant select, update on table public.job_queue_rescue_state to service_role;
 
 -- The workers that are (or were recently) running, for operators.
 create table public.job_workers (
@@ -126,7 +166,7 @@ insert into public.system_configuration (config_key, config_value, description) 
   ('worker.rescue_jitter_seconds', '2', 'A held job is rescued between worker.timeout_seconds and this many seconds more after its last heartbeat.'),
   ('worker.retry_base_seconds', '2', 'Backoff base: a retry waits random(0, min(cap, base * 2^retry_count)).'),
   ('worker.retry_max_seconds', '3600', 'Backoff cap.'),
-  ('queue.retention_hot_seconds', '3600', 'Finished jobs older than this leave job_queue for job_queue_archive.'),
+  ('worker.rescue_interval_seconds', '1', 'Claims look for stale held jobs at most this often (a scan of the live jobs).'),
   ('queue.retention_archive_days', '30', 'Archived jobs older than this are deleted.');
 
 -- queue_setting(key, fallback): a numeric system_configuration value, read at call time.

@@ -87,6 +87,44 @@ $$;
 comment on function public.raise_job_problem(text) is
   'Raises 22023 with the message of a job''s first invalid field (job_problem, job_limits_problem); nothing for null.';
 
+-- live_job_of_file(type, file): the live job of this type for this shell file, which an enqueue
+-- returns instead of a second one; should it have finished since the enqueue met it (a completion
+-- committed in between), the newest finished one. Inlined where it is used (plain SQL, no SET).
+create function public.live_job_of_file(p_job_type text, p_shell_file_id uuid)
+  returns table (id uuid, scheduled_at timestamptz)
+  language sql stable
+  as $$
+    select j.id, j.scheduled_at
+      from (select q.id, q.scheduled_at, 0 as finished, q.created_at from public.job_queue q
+             where q.job_type = p_job_type and q.shell_file_id = p_shell_file_id
+            union all
+            select a.id, a.scheduled_at, 1, a.created_at from public.job_queue_archive a
+             where a.job_type = p_job_type and a.shell_file_id = p_shell_file_id) j
+     order by j.finished, j.created_at desc
+     limit 1
+  $$;
+comment on function public.live_job_of_file(text, uuid) is
+  'The live job of a type for a shell file (else the newest finished one): what a duplicate enqueue returns.';
+
+-- finished_job(job, status, ...): the archive row of a job that ends now with this status, the
+-- last error, error details and result given (callers pass the job's own to keep them), and for a
+-- dead letter (status failed) its reason. Every statement that finishes a job deletes it from
+-- job_queue and inserts this row into job_queue_archive in one statement, so a job is always in
+-- exactly one of the two. Plain SQL without SET, inlined into those statements.
+create function public.finished_job(j public.job_queue, p_status text, p_last_error text, p_error_details jsonb,
+                                    p_job_result jsonb, p_dead_letter_reason text default null)
+  returns setof public.job_queue_archive
+  language sql stable
+  as $$
+    select j.id, j.job_type, j.job_lane, j.job_category, j.job_name, j.job_payload, p_status, j.scheduled_at,
+           j.started_at, now(), j.priority, j.retry_count, j.max_retries, p_last_error, p_error_details,
+           p_job_result, j.worker_id, null::timestamptz, j.attempt,
+           case when p_status = 'failed' then now() end, case when p_status = 'failed' then p_dead_letter_reason end,
+           j.patient_id, j.shell_file_id, j.created_at, now()
+  $$;
+comment on function public.finished_job(public.job_queue, text, text, jsonb, jsonb, text) is
+  'The job_queue_archive row of a job finishing now with the given status, error, details, result and dead-letter reason.';
+
 -- enqueue_job_v3: add one job; returns its id and when it becomes claimable. The lane, patient
 -- and shell file come from the payload keys job_lane, patient_id and shell_file_id. A live job of
 -- the same type for the same shell file is returned instead of a second one.
@@ -118,15 +156,10 @@ begin
             enqueue_job_v3.job_payload, enqueue_job_v3.priority,
             greatest(coalesce(p_scheduled_at, now()), now()),
             (enqueue_job_v3.job_payload ->> 'patient_id')::uuid, v_file, v_max_retries)
-    on conflict (job_type, shell_file_id)
-      where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
-      do nothing
+    on conflict (job_type, shell_file_id) where shell_file_id is not null do nothing
     returning q.id, q.scheduled_at;
   if not found then
-    return query
-      select q.id, q.scheduled_at from public.job_queue q
-       where q.job_type = enqueue_job_v3.job_type and q.shell_file_id = v_file
-         and q.status in ('pending', 'processing', 'retrying', 'deferred');
+    return query select l.id, l.scheduled_at from public.live_job_of_file(enqueue_job_v3.job_type, v_file) l;
   end if;
 end
 $$;
@@ -192,9 +225,7 @@ begin
          coalesce((i.job ->> 'max_retries')::integer, 3)
     from jsonb_array_elements(p_jobs) with ordinality as i(job, ord)
    order by i.ord
-  on conflict (job_type, shell_file_id)
-    where shell_file_id is not null and status in ('pending', 'processing', 'retrying', 'deferred')
-    do nothing;
+  on conflict (job_type, shell_file_id) where shell_file_id is not null do nothing;
 
   -- A new statement: it sees the rows just inserted, including a duplicate's live job inserted
   -- earlier in this batch.
@@ -203,13 +234,9 @@ begin
       from jsonb_array_elements(p_jobs) with ordinality as i(job, ord)
       left join public.job_queue own on own.id = v_ids[i.ord]
       left join lateral (
-        select q.id, q.scheduled_at from public.job_queue q
-         where own.id is null
-           and q.job_type = i.job ->> 'job_type'
-           and q.shell_file_id = (i.job -> 'job_payload' ->> 'shell_file_id')::uuid
-         -- the live job; should it have finished since the insert, the one that was live then
-         order by q.status in ('pending', 'processing', 'retrying', 'deferred') desc, q.created_at desc
-         limit 1) live on true
+        select l.id, l.scheduled_at
+          from public.live_job_of_file(i.job ->> 'job_type', (i.job -> 'job_payload' ->> 'shell_file_id')::uuid) l
+         where own.id is null) live on true
      order by i.ord;
 end
 $$;
@@ -217,14 +244,19 @@ comment on function public.enqueue_jobs_v3(jsonb) is
   'Enqueues up to 10000 jobs in one statement (one id per input, in order; a live duplicate''s id for a file job); validates every job first (22023 names the first bad one).';
 
 -- rescue_stale_jobs: held jobs whose last heartbeat is older than worker.timeout_seconds plus a
--- per-attempt jitter in 0..worker.rescue_jitter_seconds get another chance (status retrying), or
--- are dead-lettered when they have used their retries. The UPDATE re-checks the state it selected
--- on, so a job completed between the scan and the update is never overwritten.
+-- per-attempt jitter in 0..worker.rescue_jitter_seconds get another chance (status retrying, in
+-- place), or are dead-lettered (moved to the archive) when they have used their retries. The rows
+-- are locked (SKIP LOCKED) before they change, so a job completed meanwhile is never touched.
 --
 -- The jitter spreads the moments at which a dead worker's jobs come back, but a rescued job keeps
 -- its scheduled_at: it was already at the head of the queue once, so it goes back there, ahead of
 -- any backlog, rather than behind every job that became ready while it was held. The jitter is
 -- a hash of (id, attempt), so every claimer computes the same moment for the same attempt.
+--
+-- It reads the live jobs without an index (an index on heartbeat_at would make every claim and
+-- heartbeat a full update, V070); claims call it through rescue_stale_jobs_if_due, at most once per
+-- worker.rescue_interval_seconds, so a dead worker's job is back within the timeout, the jitter
+-- and that interval.
 create function public.rescue_stale_jobs(p_limit integer default 100)
   returns table (job_id uuid, new_status text)
   language plpgsql
@@ -236,7 +268,7 @@ declare
 begin
   return query
     with stale as (
-      select q.id from public.job_queue q
+      select q.id, q.retry_count >= q.max_retries as last_try from public.job_queue q
        where q.status = 'processing' and q.heartbeat_at < v_cutoff
          -- hashtext is a signed 32-bit integer: map it onto 0..1.
          and q.heartbeat_at < v_cutoff - make_interval(secs =>
@@ -244,35 +276,68 @@ begin
        order by q.heartbeat_at
        limit p_limit
        for update skip locked
+    ), retried as (
+      update public.job_queue q
+         set status = 'retrying', retry_count = q.retry_count + 1, heartbeat_at = null,
+             last_error = 'worker ' || q.worker_id || ' stopped heart-beating (attempt ' || q.attempt || ')',
+             updated_at = now()
+        from stale
+       where q.id = stale.id and not stale.last_try
+      returning q.id, q.status
+    ), dead as (
+      delete from public.job_queue q
+       using stale
+       where q.id = stale.id and stale.last_try
+      returning q
+    ), archived as (
+      insert into public.job_queue_archive
+      select f.* from dead
+       cross join lateral public.finished_job(dead.q, 'failed',
+         'worker ' || (dead.q).worker_id || ' stopped heart-beating (attempt ' || (dead.q).attempt || ')',
+         (dead.q).error_details, (dead.q).job_result, 'worker stopped heart-beating on the last attempt') f
+      returning job_queue_archive.id, job_queue_archive.status
     )
-    update public.job_queue q
-       set status             = case when q.retry_count >= q.max_retries then 'failed' else 'retrying' end,
-           retry_count        = case when q.retry_count >= q.max_retries then q.retry_count else q.retry_count + 1 end,
-           dead_letter_at     = case when q.retry_count >= q.max_retries then now() end,
-           dead_letter_reason = case when q.retry_count >= q.max_retries
-                                     then 'worker stopped heart-beating on the last attempt' end,
-           completed_at       = case when q.retry_count >= q.max_retries then now() end,
-           heartbeat_at       = null,
-           last_error         = 'worker ' || q.worker_id || ' stopped heart-beating (attempt ' || q.attempt || ')',
-           updated_at         = now()
-      from stale
-     where q.id = stale.id and q.status = 'processing' and q.heartbeat_at < v_cutoff
-    returning q.id, q.status;
+    select r.id, r.status from retried r
+    union all
+    select a.id, a.status from archived a;
 end
 $$;
 comment on function public.rescue_stale_jobs(integer) is
   'Re-queues, in their old place, or dead-letters held jobs whose heartbeat is older than worker.timeout_seconds plus a per-attempt jitter.';
 
+-- rescue_stale_jobs_if_due: runs rescue_stale_jobs when worker.rescue_interval_seconds have passed
+-- since a claim last did, else nothing. Of claimers arriving together one runs it and the others
+-- go on (SKIP LOCKED on the pace row).
+create function public.rescue_stale_jobs_if_due(p_limit integer)
+  returns void
+  language plpgsql
+  set search_path = ''
+  as $$
+begin
+  update public.job_queue_rescue_state s
+     set last_run_at = now()
+   where s.singleton
+     and s.last_run_at <= now() - make_interval(secs => public.queue_setting('worker.rescue_interval_seconds', 1))
+     and s.singleton in (select x.singleton from public.job_queue_rescue_state x for update skip locked);
+  if found then
+    perform public.rescue_stale_jobs(p_limit);
+  end if;
+end
+$$;
+comment on function public.rescue_stale_jobs_if_due(integer) is
+  'Runs rescue_stale_jobs at most once per worker.rescue_interval_seconds across all claimers.';
+
 -- claim_jobs_v3: claim up to p_limit ready jobs of the given types and lanes (null = any), by
 -- priority (1 first) then readiness, and return them in that order. Each claim bumps the job's
--- attempt (the fencing token). Rescues a few stale jobs first, so a dead worker's job is picked up
--- without a separate daemon.
+-- attempt (the fencing token); it changes no indexed column, so it is a HOT update (V070). Rescues
+-- stale jobs first when that is due, so a dead worker's job is picked up without a separate daemon.
 --
 -- The ready jobs are read lane by lane, each with `job_lane = <lane>`: only an equality lets the
 -- index job_queue_ready (job_lane, priority, scheduled_at) hand them over in claim order, so a
 -- claim reads the few jobs it takes. With `job_lane = any (lanes)` the claim read and sorted every
 -- ready job of the lanes (the whole backlog) on every call. With several lanes, up to p_limit
 -- jobs per lane are locked and the best p_limit of them claimed; the others are unlocked at commit.
+-- The index also holds the jobs in flight (it has no predicate on status); the scan steps over them.
 create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
                                      p_job_types text[] default null, p_job_lanes text[] default null)
   returns table (job_id uuid, job_type text, job_lane text, job_payload jsonb, retry_count integer,
@@ -292,7 +357,7 @@ begin
   if p_limit is null or p_limit not between 1 and 10000 then
     raise exception 'claim limit must be between 1 and 10000' using errcode = '22023';
   end if;
-  perform public.rescue_stale_jobs(least(p_limit, 100));
+  perform public.rescue_stale_jobs_if_due(least(p_limit, 100));
   return query
     with lanes as (
       select distinct l.lane from unnest(v_lanes) as l(lane)
@@ -389,9 +454,9 @@ create function public.update_job_heartbeat(p_job_id uuid, p_worker_id text, p_a
 comment on function public.update_job_heartbeat(uuid, text, integer) is
   'Refreshes one held job''s heartbeat; false when the worker no longer holds it (under that attempt).';
 
--- complete_job: the fenced final write. Run it in the transaction that wrote the job's effects:
--- when it returns false the worker has lost the job and must roll back, so the effects of a
--- zombie run never commit.
+-- complete_job: the fenced final write, which moves the job to the archive. Run it in the
+-- transaction that wrote the job's effects: when it returns false the worker has lost the job and
+-- must roll back, so the effects of a zombie run never commit.
 create function public.complete_job(p_job_id uuid, p_worker_id text, p_job_result jsonb default null,
                                     p_attempt integer default null)
   returns boolean
@@ -399,34 +464,38 @@ create function public.complete_job(p_job_id uuid, p_worker_id text, p_job_resul
   set search_path = ''
   as $$
     with done as (
-      update public.job_queue q
-         set status = 'completed', completed_at = now(), heartbeat_at = null, job_result = p_job_result,
-             updated_at = now()
+      delete from public.job_queue q
        where q.id = p_job_id and q.worker_id = p_worker_id and q.status = 'processing'
          and (p_attempt is null or q.attempt = p_attempt)
-      returning 1)
-    select exists (select 1 from done)
+      returning q
+    ), archived as (
+      insert into public.job_queue_archive
+      select f.* from done
+       cross join lateral public.finished_job(done.q, 'completed', (done.q).last_error, (done.q).error_details,
+                                              p_job_result) f
+      returning 1
+    )
+    select exists (select 1 from archived)
   $$;
 comment on function public.complete_job(uuid, text, jsonb, integer) is
-  'Marks a held job completed; false (and no change) when the worker no longer holds it under that attempt.';
+  'Completes a held job (moves it to job_queue_archive); false (and no change) when the worker no longer holds it under that attempt.';
 
 -- complete_jobs: many completions in one statement (jobs whose handlers wrote no effects).
--- Locks its rows in id order; see heartbeat_jobs.
+-- Locks its rows in id order, as heartbeat_jobs does, so the two never deadlock.
 --
 -- Each listed job is fetched by its primary key in a LATERAL subquery whose LIMIT keeps the other
 -- conditions out of it, and only then checked for worker, attempt and status. Joined directly, the
--- planner trusted statistics taken while the rows were still pending (no row 'processing'), chose
--- job_queue_held_heartbeat as "one row" and compared every listed id with every held job: a batch
--- of 500 cost 250,000 comparisons and 80 ms, and the completions, not the claims, bounded the
--- queue's drain (docs/benchmarks.md, Queue). A row locked but then not ours (rescued and claimed
--- again) is left unchanged; its lock only lasts until this commit.
+-- planner trusted statistics taken while the rows were still pending (no row 'processing') and
+-- compared every listed id with every held job: a batch of 500 cost 250,000 comparisons and 80 ms
+-- (decision 0013). A row locked but then not ours (rescued and claimed again) is left unchanged;
+-- its lock only lasts until this commit.
 create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[],
                                      p_results jsonb[] default null)
   returns setof uuid
   language sql
   set search_path = ''
   as $$
-    with done as (
+    with ours as (
       select q.id, d.result
         from (select u.id, u.attempt, u.result
                 from unnest(p_job_ids, p_attempts,
@@ -439,22 +508,27 @@ create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attem
            limit 1
            for update) q
        where q.attempt = d.attempt and q.worker_id = p_worker_id and q.status = 'processing'
+    ), done as (
+      delete from public.job_queue q
+       using ours
+       where q.id = ours.id
+      returning q, ours.result
     )
-    update public.job_queue q
-       set status = 'completed', completed_at = now(), heartbeat_at = null, job_result = done.result,
-           updated_at = now()
-      from done
-     where q.id = done.id
-    returning q.id
+    insert into public.job_queue_archive
+    select f.* from done
+     cross join lateral public.finished_job(done.q, 'completed', (done.q).last_error, (done.q).error_details,
+                                            done.result) f
+    returning job_queue_archive.id
   $$;
 comment on function public.complete_jobs(text, uuid[], integer[], jsonb[]) is
-  'Completes the listed (job, attempt) pairs still held by the worker; returns the ids completed.';
+  'Completes the listed (job, attempt) pairs still held by the worker (moves them to job_queue_archive); returns the ids completed.';
 
 -- fail_job: an attempt failed. Retryable, with retries left: status retrying, retry_count + 1,
 -- and a backoff with full jitter, random(0, min(cap, base * 2^retry_count)), or at least
--- p_retry_after_seconds when the failure named one. Otherwise: dead-lettered. All in one
--- statement (defect 7: the original set 'failed' and nothing else). Returns the new status, or
--- null when the worker no longer holds the job.
+-- p_retry_after_seconds when the failure named one. Otherwise: dead-lettered (moved to the archive
+-- as failed, with dead_letter_at and a reason). Either way in one statement (defect 7: the
+-- original set 'failed' and nothing else). Returns the new status, or null when the worker no
+-- longer holds the job.
 create function public.fail_job(p_job_id uuid, p_worker_id text, p_attempt integer,
                                 p_error_message text, p_error_details jsonb default null,
                                 p_retryable boolean default true,
@@ -473,24 +547,38 @@ begin
   if p_retry_after_seconds < 0 then
     raise exception 'retry_after must not be negative' using errcode = '22023';
   end if;
-  update public.job_queue q
-     set status             = case when v_retryable and q.retry_count < q.max_retries then 'retrying' else 'failed' end,
-         retry_count        = case when v_retryable and q.retry_count < q.max_retries then q.retry_count + 1 else q.retry_count end,
-         scheduled_at       = case when v_retryable and q.retry_count < q.max_retries
-                                   then now() + make_interval(secs => greatest(coalesce(p_retry_after_seconds, 0),
-                                          random() * least(v_cap, v_base * power(2, q.retry_count))))
-                                   else q.scheduled_at end,
-         dead_letter_at     = case when v_retryable and q.retry_count < q.max_retries then null else now() end,
-         dead_letter_reason = case when not v_retryable then 'permanent error'
-                                   when q.retry_count >= q.max_retries then 'retries exhausted'
-                              end,
-         completed_at       = case when v_retryable and q.retry_count < q.max_retries then null else now() end,
-         heartbeat_at       = null,
-         last_error         = left(p_error_message, 2000),
-         error_details      = p_error_details,
-         updated_at         = now()
-   where q.id = p_job_id and q.worker_id = p_worker_id and q.attempt = p_attempt and q.status = 'processing'
-  returning q.status into v_status;
+  with held as (
+    select q.id, v_retryable and q.retry_count < q.max_retries as retry,
+           case when not v_retryable then 'permanent error' else 'retries exhausted' end as reason
+      from public.job_queue q
+     where q.id = p_job_id and q.worker_id = p_worker_id and q.attempt = p_attempt and q.status = 'processing'
+       for update
+  ), retried as (
+    update public.job_queue q
+       set status       = 'retrying',
+           retry_count  = q.retry_count + 1,
+           scheduled_at = now() + make_interval(secs => greatest(coalesce(p_retry_after_seconds, 0),
+                            random() * least(v_cap, v_base * power(2, q.retry_count)))),
+           heartbeat_at = null,
+           last_error   = left(p_error_message, 2000),
+           error_details = p_error_details,
+           updated_at   = now()
+      from held
+     where q.id = held.id and held.retry
+    returning q.status
+  ), dead as (
+    delete from public.job_queue q
+     using held
+     where q.id = held.id and not held.retry
+    returning q, held.reason
+  ), archived as (
+    insert into public.job_queue_archive
+    select f.* from dead
+     cross join lateral public.finished_job(dead.q, 'failed', left(p_error_message, 2000), p_error_details,
+                                            (dead.q).job_result, dead.reason) f
+    returning job_queue_archive.status
+  )
+  select coalesce((select r.status from retried r), (select a.status from archived a)) into v_status;
   return v_status;
 end
 $$;
@@ -528,37 +616,51 @@ $$;
 comment on function public.reschedule_job(uuid, numeric, text, boolean, text, integer) is
   'Defers a job by p_delay_seconds (plus up to 10% jitter) without consuming a retry. Fenced when worker/attempt given.';
 
--- cancel_job: withdraw a job that has not finished. A held job's worker then fails its fenced
--- completion and rolls its effects back.
+-- cancel_job: withdraw a job that has not finished (it moves to the archive as cancelled). A held
+-- job's worker then fails its fenced completion and rolls its effects back.
 create function public.cancel_job(p_job_id uuid, p_reason text default null)
   returns boolean
-  language plpgsql
+  language sql
   set search_path = ''
   as $$
-begin
-  update public.job_queue q
-     set status = 'cancelled', completed_at = now(), heartbeat_at = null,
-         last_error = coalesce(left(p_reason, 2000), 'cancelled'), updated_at = now()
-   where q.id = p_job_id and q.status in ('pending', 'retrying', 'deferred', 'processing');
-  return found;
-end
-$$;
+    with gone as (
+      delete from public.job_queue q where q.id = p_job_id returning q
+    ), archived as (
+      insert into public.job_queue_archive
+      select f.* from gone
+       cross join lateral public.finished_job(gone.q, 'cancelled', coalesce(left(p_reason, 2000), 'cancelled'),
+                                              (gone.q).error_details, (gone.q).job_result) f
+      returning 1
+    )
+    select exists (select 1 from archived)
+  $$;
 comment on function public.cancel_job(uuid, text) is 'Cancels an unfinished job; false when it had already finished.';
 
--- retry_dead_job: an operator gives a dead-lettered job a fresh set of retries.
+-- retry_dead_job: an operator gives a dead-lettered job a fresh set of retries: it moves back from
+-- the archive into job_queue as pending, under its own id, keeping its last error (or, lacking one,
+-- its dead-letter reason) for the record: a job that enters job_queue with an error on record is a
+-- re-queued one (V074 resets its file by that). A live job of the same type for the same file
+-- refuses it (23505, one live job per file).
 create function public.retry_dead_job(p_job_id uuid)
   returns boolean
-  language plpgsql
+  language sql
   set search_path = ''
   as $$
-begin
-  update public.job_queue q
-     set status = 'pending', retry_count = 0, scheduled_at = now(), dead_letter_at = null,
-         dead_letter_reason = null, completed_at = null, updated_at = now()
-   where q.id = p_job_id and q.status = 'failed';
-  return found;
-end
-$$;
+    with dead as (
+      delete from public.job_queue_archive a where a.id = p_job_id and a.status = 'failed' returning a.*
+    ), requeued as (
+      insert into public.job_queue (id, job_type, job_lane, job_category, job_name, job_payload, status,
+                                    scheduled_at, priority, retry_count, max_retries, last_error, error_details,
+                                    worker_id, attempt, patient_id, shell_file_id, created_at)
+      select d.id, d.job_type, d.job_lane, d.job_category, d.job_name, d.job_payload, 'pending',
+             now(), d.priority, 0, d.max_retries, coalesce(d.last_error, d.dead_letter_reason, 'dead-lettered'),
+             d.error_details,
+             d.worker_id, d.attempt, d.patient_id, d.shell_file_id, d.created_at
+        from dead d
+      returning 1
+    )
+    select exists (select 1 from requeued)
+  $$;
 comment on function public.retry_dead_job(uuid) is 'Re-queues a dead-lettered job with its retries reset; false otherwise.';
 
 -- register_worker: upsert the worker registry row (called with each heartbeat tick).
@@ -577,39 +679,29 @@ create function public.register_worker(p_worker_id text, p_host text, p_lanes te
 comment on function public.register_worker(text, text, text[], integer, boolean) is
   'Records a worker''s liveness and load for operators.';
 
--- prune_finished_jobs: move up to p_limit finished jobs older than queue.retention_hot_seconds
--- into job_queue_archive, and delete archived jobs older than queue.retention_archive_days.
--- Returns how many were moved; callers repeat until it returns less than p_limit.
+-- prune_finished_jobs: deletes up to p_limit archived jobs that finished more than
+-- queue.retention_archive_days ago, oldest first. Returns how many; callers repeat until it returns
+-- less than p_limit. (Finished jobs leave job_queue as they finish: V070.)
 create function public.prune_finished_jobs(p_limit integer default 5000)
   returns integer
   language plpgsql
   set search_path = ''
   as $$
 declare
-  v_moved integer;
+  v_deleted integer;
 begin
-  with old as (
-    select q.id from public.job_queue q
-     where q.completed_at < now() - make_interval(secs => public.queue_setting('queue.retention_hot_seconds', 3600))
-       and q.status in ('completed', 'failed', 'cancelled')
-     order by q.completed_at
-     limit p_limit
-     for update skip locked
-  ), moved as (
-    delete from public.job_queue q using old where q.id = old.id returning q.*
-  )
-  insert into public.job_queue_archive select * from moved;
-  get diagnostics v_moved = row_count;
-
   delete from public.job_queue_archive a
    where a.id in (select x.id from public.job_queue_archive x
                    where x.completed_at < now() - make_interval(days => public.queue_setting('queue.retention_archive_days', 30)::integer)
-                   limit p_limit);
-  return v_moved;
+                   order by x.completed_at
+                   limit p_limit
+                   for update skip locked);
+  get diagnostics v_deleted = row_count;
+  return v_deleted;
 end
 $$;
 comment on function public.prune_finished_jobs(integer) is
-  'Moves finished jobs past the hot retention into job_queue_archive; trims the archive. Returns rows moved.';
+  'Deletes archived jobs older than queue.retention_archive_days, up to p_limit; returns how many.';
 
 -- Only the service role runs the queue.
 do $$
@@ -619,7 +711,7 @@ begin
   for f in
     select p.oid::regprocedure from pg_catalog.pg_proc p
      where p.pronamespace = 'public'::regnamespace
-       and p.proname in ('default_job_lane', 'job_problem', 'job_limits_problem', 'raise_job_problem', 'enqueue_job_v3', 'enqueue_jobs_v3',
+       and p.proname in ('default_job_lane', 'live_job_of_file', 'finished_job', 'rescue_stale_jobs_if_due', 'job_problem', 'job_limits_problem', 'raise_job_problem', 'enqueue_job_v3', 'enqueue_jobs_v3',
                          'rescue_stale_jobs', 'claim_jobs_v3', 'claim_next_job_v3', 'heartbeat_jobs',
                          'update_job_heartbeat', 'complete_job', 'complete_jobs', 'fail_job',
                          'reschedule_job', 'cancel_job', 'retry_dead_job', 'register_worker',

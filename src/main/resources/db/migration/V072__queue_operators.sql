@@ -6,6 +6,8 @@
 
 -- operator_list_jobs: jobs of one status (null = any), newest first, up to p_limit (1..500), and
 -- only those created before p_before when given (keyset paging: pass the last row's created_at).
+-- Live jobs come from job_queue, finished ones from job_queue_archive, each status read newest
+-- first from its own index (the archive's (status, created_at)) and merged.
 create function public.operator_list_jobs(p_status text default null, p_limit integer default 100,
                                           p_before timestamptz default null)
   returns table (id uuid, job_type text, job_lane text, job_name text, status text, priority integer,
@@ -33,10 +35,20 @@ begin
     select q.id, q.job_type, q.job_lane, q.job_name, q.status, q.priority, q.retry_count, q.max_retries,
            q.attempt, q.worker_id, q.scheduled_at, q.created_at, q.started_at, q.completed_at,
            q.dead_letter_at, q.dead_letter_reason, q.last_error, q.patient_id, q.shell_file_id
-      from public.job_queue q
-     where (p_status is null or q.status = p_status)
-       and (p_before is null or q.created_at < p_before)
-     order by q.created_at desc
+      from (select * from public.job_queue l
+             where (p_status is null or l.status = p_status) and (p_before is null or l.created_at < p_before)
+             order by l.created_at desc limit p_limit) q
+    union all
+    select a.id, a.job_type, a.job_lane, a.job_name, a.status, a.priority, a.retry_count, a.max_retries,
+           a.attempt, a.worker_id, a.scheduled_at, a.created_at, a.started_at, a.completed_at,
+           a.dead_letter_at, a.dead_letter_reason, a.last_error, a.patient_id, a.shell_file_id
+      from unnest(array['completed', 'failed', 'cancelled']) as s(status)
+      cross join lateral (
+        select * from public.job_queue_archive x
+         where x.status = s.status and (p_before is null or x.created_at < p_before)
+         order by x.created_at desc limit p_limit) a
+     where p_status is null or s.status = p_status
+     order by 12 desc
      limit p_limit;
 end
 $$;
@@ -58,7 +70,7 @@ begin
   if not (public.is_service_role() or public.is_admin()) then
     raise exception 'only operators may retry jobs' using errcode = '42501';
   end if;
-  select * into v_job from public.job_queue q where q.id = p_job_id for update;
+  select * into v_job from public.job_queue_all q where q.id = p_job_id;
   if not found then
     return 'not_found';
   end if;
@@ -67,11 +79,13 @@ begin
   end if;
   if v_job.shell_file_id is not null and exists (
        select 1 from public.job_queue q
-        where q.job_type = v_job.job_type and q.shell_file_id = v_job.shell_file_id and q.id <> v_job.id
-          and q.status in ('pending', 'processing', 'retrying', 'deferred')) then
+        where q.job_type = v_job.job_type and q.shell_file_id = v_job.shell_file_id) then
     return 'superseded';
   end if;
-  perform public.retry_dead_job(p_job_id);
+  -- false when another operator's retry (or the archive's retention) got there first
+  if not public.retry_dead_job(p_job_id) then
+    return 'not_dead_lettered';
+  end if;
   return 'retried';
 end
 $$;

@@ -38,14 +38,16 @@ grant execute on function public.begin_shell_file_processing(uuid, uuid, text, i
 -- follow_processing_job: when a file's processing job is dead-lettered (its handler kept failing
 -- for a reason it could not name, or its worker kept dying), the file must not stay 'processing'
 -- for ever; and when an operator re-queues the job, the file is 'uploaded' again. The queue knows
--- nothing of files, so the link lives here, on the clinical side.
+-- nothing of files, so the link lives here, on the clinical side: a dead letter is a row arriving
+-- in job_queue_archive as failed, and a re-queued one is a job arriving in job_queue with an error
+-- already on record (a fresh job has none).
 create function public.follow_processing_job() returns trigger
   language plpgsql
   security definer
   set search_path = ''
   as $$
 begin
-  if new.status = 'failed' then
+  if tg_table_name = 'job_queue_archive' then
     update public.shell_files f
        set status = 'failed', processing_completed_at = now(),
            processing_error = jsonb_build_object(
@@ -54,7 +56,7 @@ begin
              'stage', coalesce(new.error_details ->> 'stage', 'processing'),
              'retryable', false)
      where f.id = new.shell_file_id and f.status in ('uploaded', 'processing');
-  elsif new.status = 'pending' and old.status = 'failed' then
+  else
     update public.shell_files f
        set status = 'uploaded', processing_error = null, processing_completed_at = null
      where f.id = new.shell_file_id and f.status = 'failed';
@@ -63,11 +65,15 @@ begin
 end
 $$;
 comment on function public.follow_processing_job() is
-  'AFTER UPDATE trigger on job_queue: a dead-lettered shell_file_processing job fails its file; a re-queued one resets it.';
+  'AFTER INSERT trigger: a shell_file_processing job dead-lettered into job_queue_archive fails its file; one re-queued into job_queue resets it.';
 revoke all on function public.follow_processing_job() from public, anon, authenticated;
-create trigger job_queue_follow_processing
-  after update of status on public.job_queue
+create trigger job_queue_archive_follow_processing
+  after insert on public.job_queue_archive
   for each row
-  when (new.job_type = 'shell_file_processing' and new.shell_file_id is not null
-        and new.status is distinct from old.status and new.status in ('failed', 'pending'))
+  when (new.job_type = 'shell_file_processing' and new.shell_file_id is not null and new.status = 'failed')
+  execute function public.follow_processing_job();
+create trigger job_queue_follow_processing
+  after insert on public.job_queue
+  for each row
+  when (new.job_type = 'shell_file_processing' and new.shell_file_id is not null and new.last_error is not null)
   execute function public.follow_processing_job();

@@ -191,11 +191,14 @@ public final class JobQueue {
         .bind("limit", limit).mapTo(Integer.class).one());
   }
 
-  /** Queue depth: lane -> status -> jobs. */
+  /** Queue depth: lane -> status -> jobs, for the live jobs and the dead letters (status failed). */
   public Map<String, Map<String, Long>> depth() {
     Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-    transactions.run(Caller.serviceRole(), null, h -> h.createQuery(
-            "select job_lane, status, count(*) as n from public.job_queue group by 1, 2 order by 1, 2")
+    transactions.run(Caller.serviceRole(), null, h -> h.createQuery("""
+            select job_lane, status, count(*) as n from public.job_queue group by 1, 2
+            union all
+            select job_lane, status, count(*) from public.job_queue_archive where status = 'failed' group by 1, 2
+            order by 1, 2""")
         .map((rs, ctx) -> {
           out.computeIfAbsent(rs.getString("job_lane"), k -> new LinkedHashMap<>())
               .put(rs.getString("status"), rs.getLong("n"));

@@ -90,7 +90,7 @@ class AdminApiTest {
     ApiClient.Response retried = api.post("/v1/admin/jobs/" + dead + "/retry", adminToken, Map.of());
     assertThat(retried.status()).isEqualTo(200);
     assertThat(status(dead)).isEqualTo("pending");
-    int retries = owner.withHandle(h -> h.createQuery("select retry_count from public.job_queue where id = :id")
+    int retries = owner.withHandle(h -> h.createQuery("select retry_count from public.job_queue_all where id = :id")
         .bind("id", dead).mapTo(Integer.class).one());
     assertThat(retries).isZero();
 
@@ -150,12 +150,12 @@ class AdminApiTest {
     return true;
   }
 
-  /** A job that used its retries: failed, with a dead-letter time and reason. */
+  /** A job that used its retries: failed, with a dead-letter time and reason (in the archive, as fail_job leaves it). */
   private static UUID deadLetter(UUID shellFileId) {
     return owner.withHandle(h -> h.createQuery("""
-            insert into public.job_queue (job_type, job_lane, job_name, job_payload, status, retry_count,
-                                          dead_letter_at, dead_letter_reason, completed_at, shell_file_id,
-                                          patient_id, job_category)
+            insert into public.job_queue_archive (job_type, job_lane, job_name, job_payload, status, retry_count,
+                                                  dead_letter_at, dead_letter_reason, completed_at, shell_file_id,
+                                                  patient_id, job_category)
             values (:type, :lane, 'dead', '{"secret":"lab values"}', 'failed', 3, now(),
                     'handler kept failing', now(), cast(:file as uuid), cast(:patient as uuid), 'standard')
             returning id""")
@@ -166,7 +166,7 @@ class AdminApiTest {
   }
 
   private static String status(UUID job) {
-    return owner.withHandle(h -> h.createQuery("select status from public.job_queue where id = :id")
+    return owner.withHandle(h -> h.createQuery("select status from public.job_queue_all where id = :id")
         .bind("id", job).mapTo(String.class).one());
   }
 }

@@ -152,8 +152,7 @@ class DocumentsApiTest {
     assertThat(bodies).hasSize(1);
     UUID fileId = UUID.fromString(replies.get(0).get().body().get("shell_file_id").asText());
     assertThat(count("select count(*) from public.shell_files where idempotency_key = 'key-concurrent'")).isEqualTo(1);
-    assertThat(count("select count(*) from public.job_queue where shell_file_id = '" + fileId + "'")
-        + count("select count(*) from public.job_queue_archive where shell_file_id = '" + fileId + "'")).isEqualTo(1);
+    assertThat(count("select count(*) from public.job_queue_all where shell_file_id = '" + fileId + "'")).isEqualTo(1);
     assertThat(storedObjects()).as("losing uploads removed their stored copies")
         .isEqualTo(count("select count(*) from public.shell_files"));
   }
@@ -355,9 +354,7 @@ class DocumentsApiTest {
     assertThat(count("select count(*) from public.patient_clinical_events where shell_file_id = '" + id + "'")).isZero();
     assertThat(count("select count(*) from public.healthcare_encounters where shell_file_id = '" + id + "'")).isZero();
     Map<String, Object> job = owner.withHandle(h -> h.createQuery("""
-            select status, attempt from public.job_queue where shell_file_id = :id
-            union all
-            select status, attempt from public.job_queue_archive where shell_file_id = :id""")
+            select status, attempt from public.job_queue_all where shell_file_id = :id""")
         .bind("id", id).mapToMap().one());
     assertThat(job).containsEntry("status", "completed").containsEntry("attempt", 1);
     String key = owner.withHandle(h -> h.createQuery("select storage_path from public.shell_files where id = :id")

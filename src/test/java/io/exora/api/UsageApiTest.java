@@ -210,7 +210,7 @@ class UsageApiTest {
     assertThat(file.at("/processing_error/code").asText()).isEqualTo("ai_token_limit_exceeded");
     assertThat(file.at("/processing_error/message").asText()).contains("AI token limit of 50000 tokens");
     assertThat(file.at("/processing_error/retryable").asBoolean()).isTrue();
-    String jobStatus = owner.withHandle(h -> h.createQuery("select status from public.job_queue where id = :id")
+    String jobStatus = owner.withHandle(h -> h.createQuery("select status from public.job_queue_all where id = :id")
         .bind("id", jobId).mapTo(String.class).one());
     assertThat(jobStatus).isEqualTo("deferred");
     assertThat(count("select count(*) from public.ai_generations where profile_id = ?", a.profileId())).isZero();

@@ -272,8 +272,7 @@ class RateLimiterTest {
     UUID job2 = db.processingJob("worker-a");
     granted(db.limiter.acquire(P, M, 1, new JobAttempt(job2, "worker-a", 1)));
     waits(acquire(1), "concurrent_requests");
-    db.su(h -> h.createUpdate("update public.job_queue set status = 'completed', completed_at = now(), heartbeat_at = null where id = :id")
-        .bind("id", job2).execute());
+    db.su(h -> h.createQuery("select public.complete_job(:id, 'worker-a', null, 1)").bind("id", job2).mapTo(Boolean.class).one());
     granted(acquire(1));
   }
 

@@ -84,7 +84,7 @@ class UsageRulesTest {
     assertThat(refusal(user, p, "files-new")).contains("10 documents");
     assertThat(upload(user, p, "files-10", 100, "text", 10)).isEqualTo("EX402");
     assertThat(db.count("select count(*) from public.shell_files where patient_id = ?", p)).isEqualTo(10);
-    assertThat(db.count("select count(*) from public.job_queue where patient_id = ?", p)).isEqualTo(10);
+    assertThat(db.count("select count(*) from public.job_queue_all where patient_id = ?", p)).isEqualTo(10);
     assertThat(status(Who.user(user), p).at("/usage/shell_files/used").asInt()).isEqualTo(10);
     // A replay of an earlier key stores nothing new: neither the pre-check nor the upload refuses it.
     assertThat(refusal(user, p, "files-3")).isNull();

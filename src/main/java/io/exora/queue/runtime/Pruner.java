@@ -5,9 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps job_queue small: moves finished jobs past their retention into job_queue_archive, a page
- * at a time until a short page says there is no more. Safe to run in every worker at once (the
- * SQL skips rows another pruner holds).
+ * Applies the archive's retention: deletes jobs that finished more than
+ * {@code queue.retention_archive_days} ago from job_queue_archive, a page at a time until a short
+ * page says there is no more. (job_queue itself holds only live jobs: a job leaves it as it
+ * finishes.) Safe to run in every worker at once (the SQL skips rows another pruner holds).
  */
 public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
@@ -18,7 +19,7 @@ public final class Pruner {
     this.queue = queue;
   }
 
-  /** One pass; returns the number of jobs moved. */
+  /** One pass; returns the number of archived jobs deleted. */
   public int runOnce() {
     int total = 0;
     int moved;
@@ -27,7 +28,7 @@ public final class Pruner {
       total += moved;
     } while (moved == PAGE);
     if (total > 0) {
-      log.info("archived {} finished job(s)", total);
+      log.info("deleted {} archived job(s) past their retention", total);
     }
     return total;
   }

@@ -10,15 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Queue depth by lane and status, as gauges ({@code exora.queue.depth}). The count runs when the
+ * Queue depth by lane and status, as gauges ({@code exora.queue.depth}): the live jobs, and the
+ * dead letters (status failed) still in the archive. Completed and cancelled jobs are history, not
+ * depth; the workers count them as they finish ({@link WorkerMetrics}). The count runs when the
  * gauges are read (a scrape), at most once per {@code maxAge}, and only in processes that are
  * scraped: not on a timer in every worker.
  */
 public final class QueueDepthGauges {
   private static final Logger log = LoggerFactory.getLogger(QueueDepthGauges.class);
-  /** The lanes and statuses that V070's CHECK constraints allow. */
+  /** The lanes that V070's CHECK constraints allow, and the statuses {@link JobQueue#depth()} counts. */
   static final List<String> LANES = List.of("fast_queue", "standard_queue", "ai_queue_simple", "ai_queue_complex", "default");
-  static final List<String> STATUSES = List.of("pending", "processing", "retrying", "deferred", "completed", "failed", "cancelled");
+  static final List<String> STATUSES = List.of("pending", "processing", "retrying", "deferred", "failed");
 
   private final JobQueue queue;
   private final long maxAgeNanos;
@@ -36,7 +38,7 @@ public final class QueueDepthGauges {
     for (String lane : LANES) {
       for (String status : STATUSES) {
         Gauge.builder("exora.queue.depth", gauges, g -> g.depth(lane, status))
-            .description("jobs in job_queue by lane and status").tags("lane", lane, "status", status)
+            .description("live jobs by lane and status, and dead letters (failed)").tags("lane", lane, "status", status)
             .strongReference(true)  // nothing else holds the gauges object; a weak reference reads NaN after a GC
             .register(registry);
       }

@@ -22,7 +22,7 @@ public final class QueueMaintenanceHandler implements JobHandler {
   public Map<String, Object> handle(JobContext context) {
     String task = context.job().payload().path("task").asText("");
     return switch (task) {
-      case "prune_finished_jobs" -> Map.of("task", task, "archived", pruner.runOnce());
+      case "prune_finished_jobs" -> Map.of("task", task, "deleted", pruner.runOnce());
       default -> throw new PermanentJobFailure("unknown_task",
           "system_maintenance task must be one of [prune_finished_jobs], got '" + task + "'");
     };

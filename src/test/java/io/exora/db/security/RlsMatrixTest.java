@@ -186,6 +186,28 @@ class RlsMatrixTest {
       DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
       """;
 
+  /** The queue's pace row: the service role's claims read and move it; nobody adds or removes one. */
+  private static final String SERVICE_READS_AND_UPDATES = """
+                owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
+      SELECT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      INSERT    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      UPDATE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied    1
+      DELETE    denied denied    denied    denied     denied    denied  denied  denied  denied denied denied  denied
+      """;
+
+  /**
+   * A read-only view over two service-only tables (job_queue and job_queue_archive, two rows each):
+   * only the service role reads it, and writing it is refused to everyone, the service role
+   * included ("readonly": SQLSTATE 55000, a UNION view cannot be written).
+   */
+  private static final String SERVICE_READS_VIEW_OF_FOUR = """
+                 owner   emergency read_only read_write full_access revoked  expired  pending  stranger  admin    anon     service
+      SELECT    denied   denied    denied    denied     denied      denied   denied   denied   denied    denied   denied      4
+      INSERT    readonly readonly  readonly  readonly   readonly    readonly readonly readonly readonly  readonly readonly readonly
+      UPDATE    readonly readonly  readonly  readonly   readonly    readonly readonly readonly readonly  readonly readonly readonly
+      DELETE    readonly readonly  readonly  readonly   readonly    readonly readonly readonly readonly  readonly readonly readonly
+      """;
+
   /** AI call records: read from read_only up; appended by the service role, never changed. */
   private static final String AI_GENERATIONS = """
                 owner emergency read_only read_write full_access revoked expired pending stranger admin  anon   service
@@ -360,9 +382,17 @@ class RlsMatrixTest {
               + "values ('report_generation', 'default', 'matrix', '{\"matrix\": true}', :p)",
           "priority = 4"),
       new TableUnderTest("job_queue_archive", SERVICE_ONLY_TWO_ROWS,
-          "insert into public.job_queue_archive (id, job_type, job_lane, job_name, job_payload, patient_id) "
+          "insert into public.job_queue_archive (id, job_type, job_lane, job_name, job_payload, status, completed_at, "
+              + "patient_id) values (gen_random_uuid(), 'report_generation', 'default', 'matrix', '{\"matrix\": true}', "
+              + "'completed', now(), :p)",
+          "priority = 4"),
+      new TableUnderTest("job_queue_all", SERVICE_READS_VIEW_OF_FOUR,
+          "insert into public.job_queue_all (id, job_type, job_lane, job_name, job_payload, patient_id) "
               + "values (gen_random_uuid(), 'report_generation', 'default', 'matrix', '{\"matrix\": true}', :p)",
           "priority = 4"),
+      new TableUnderTest("job_queue_rescue_state", SERVICE_READS_AND_UPDATES,
+          "insert into public.job_queue_rescue_state (singleton) values (true)",
+          "last_run_at = now()"),
       new TableUnderTest("job_workers", SERVICE_ONLY_ONE_ROW,
           "insert into public.job_workers (worker_id, host, lanes) values ('matrix-added', 'host', '{default}')",
           "active_jobs = active_jobs + 1"),
@@ -557,6 +587,9 @@ class RlsMatrixTest {
     });
   }
 
+  /** SQLSTATE of a write into a view that cannot be written (a UNION). */
+  private static final String NOT_UPDATABLE_VIEW = "55000";
+
   private static void runCell(TableUnderTest t, Op op, Who who, String want) {
     String sql = switch (op) {
       case SELECT -> "select count(*) from public." + t.table();
@@ -568,7 +601,8 @@ class RlsMatrixTest {
       try {
         return String.valueOf(execute(h, op, sql));
       } catch (RuntimeException e) {
-        return SecurityDb.sqlState(e).map(s -> s.equals(DENIED) ? "denied" : "SQLSTATE " + s + ": " + e.getMessage())
+        return SecurityDb.sqlState(e).map(s -> s.equals(DENIED) ? "denied"
+                : s.equals(NOT_UPDATABLE_VIEW) ? "readonly" : "SQLSTATE " + s + ": " + e.getMessage())
             .orElseThrow(() -> e);
       }
     });
@@ -624,7 +658,8 @@ class RlsMatrixTest {
              where a.attrelid = ('public.' || :t)::regclass and a.attnum > 0 and not a.attisdropped
                and a.attname in ('patient_id', 'profile_id')
             """).bind("t", t.table()).mapTo(String.class).findFirst().orElse(null);
-        if (column == null || t.table().equals("profile_access_permissions")) {
+        // (the grants table has its own fixture; the view of all jobs shows both jobs' tables)
+        if (column == null || t.table().equals("profile_access_permissions") || t.table().equals("job_queue_all")) {
           continue;
         }
         Map<String, Long> perProfile = new LinkedHashMap<>();
@@ -660,7 +695,7 @@ class RlsMatrixTest {
       Map<String, String> cells = new LinkedHashMap<>();
       for (int i = 0; i < header.size(); i++) {
         String cell = row[i + 1];
-        if (!cell.equals("denied") && !cell.matches("\\d+")) {
+        if (!cell.equals("denied") && !cell.equals("readonly") && !cell.matches("\\d+")) {
           throw new IllegalStateException(table + " " + op + " " + header.get(i) + ": bad cell " + cell);
         }
         cells.put(header.get(i), cell);

@@ -41,7 +41,7 @@ class PostgresRestartIT {
         fx.startWorker("restart-a", 8, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ofMillis(5))));
         fx.startWorker("restart-b", 8, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ofMillis(5))));
         QueueFixture.await("some jobs done", Duration.ofSeconds(60),
-            () -> fx.count("select count(*) from public.job_queue where status = 'completed'") >= JOBS / 4);
+            () -> fx.count("select count(*) from public.job_queue_all where status = 'completed'") >= JOBS / 4);
 
         pg.close();  // a fast shutdown: every connection is cut mid-transaction
         Thread.sleep(3_000);
@@ -49,14 +49,14 @@ class PostgresRestartIT {
 
         QueueFixture.await("every job completed after the restart", Duration.ofSeconds(120), () -> {
           try {
-            return fx.count("select count(*) from public.job_queue where status = 'completed'") == JOBS;
+            return fx.count("select count(*) from public.job_queue_all where status = 'completed'") == JOBS;
           } catch (RuntimeException stillStarting) {
             return false;
           }
         });
         assertThat(fx.count("select count(*) from public.test_effects")).as("one effect per job").isEqualTo(JOBS);
         assertThat(fx.count("select count(distinct job_id) from public.test_effects")).isEqualTo(JOBS);
-        assertThat(fx.count("select count(*) from public.job_queue where status <> 'completed'")).isZero();
+        assertThat(fx.count("select count(*) from public.job_queue_all where status <> 'completed'")).isZero();
       }
     } finally {
       pg.close();

@@ -40,6 +40,7 @@ public final class QueueFixture implements AutoCloseable {
       h.execute("grant usage on sequence public.test_effects_id_seq to service_role");
       h.execute("update public.system_configuration set config_value = '2' where config_key = 'worker.timeout_seconds'");
       h.execute("update public.system_configuration set config_value = '0.5' where config_key = 'worker.rescue_jitter_seconds'");
+      h.execute("update public.system_configuration set config_value = '0.25' where config_key = 'worker.rescue_interval_seconds'");
       h.execute("update public.system_configuration set config_value = '0.05' where config_key = 'worker.retry_base_seconds'");
     });
     this.pool = Database.open(TestPostgres.runtime(owner), poolSize, "queue-test");

@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Real worker processes killed with SIGKILL in the middle of their jobs: every job still
  * completes, its effect is written exactly once, and the dead worker's jobs are picked up again
- * within the heartbeat timeout plus the rescue jitter (plus a poll).
+ * within the heartbeat timeout plus the rescue jitter (plus the rescue's pace and a poll).
  */
 class WorkerCrashIT {
   private static final int JOBS = 2_000;
   private static final int CONCURRENCY = 16;
   /**
-   * worker.timeout_seconds 2 + worker.rescue_jitter_seconds 0.5 (QueueFixture) + poll 0.25, plus
-   * 3 s of slack for a 2-core machine that runs several JVMs and PostgreSQL at once.
+   * worker.timeout_seconds 2 + worker.rescue_jitter_seconds 0.5 + worker.rescue_interval_seconds
+   * 0.25 (QueueFixture) + poll 0.25, plus 3 s of slack for a 2-core machine that runs several JVMs
+   * and PostgreSQL at once.
    */
-  private static final Duration RESCUE_BOUND = Duration.ofMillis(2_000 + 500 + 250 + 3_000);
+  private static final Duration RESCUE_BOUND = Duration.ofMillis(2_000 + 500 + 250 + 250 + 3_000);
 
   private final List<Process> processes = new ArrayList<>();
 
@@ -50,25 +51,25 @@ class WorkerCrashIT {
       fx.enqueue(JOBS);
 
       QueueFixture.await("a third of the jobs done", Duration.ofSeconds(60),
-          () -> fx.count("select count(*) from public.job_queue where status = 'completed'") >= JOBS / 3);
+          () -> fx.count("select count(*) from public.job_queue_all where status = 'completed'") >= JOBS / 3);
       List<Killed> killed = new ArrayList<>();
       killed.add(kill(fx, a, "crash-a"));
       killed.add(kill(fx, b, "crash-b"));
       startWorker(login, "crash-d");
 
       QueueFixture.await("two thirds of the jobs done", Duration.ofSeconds(60),
-          () -> fx.count("select count(*) from public.job_queue where status = 'completed'") >= 2 * JOBS / 3);
+          () -> fx.count("select count(*) from public.job_queue_all where status = 'completed'") >= 2 * JOBS / 3);
       killed.add(kill(fx, c, "crash-c"));
       startWorker(login, "crash-e");
 
       QueueFixture.await("every job completed", Duration.ofSeconds(120),
-          () -> fx.count("select count(*) from public.job_queue where status = 'completed'") == JOBS);
+          () -> fx.count("select count(*) from public.job_queue_all where status = 'completed'") == JOBS);
 
-      assertThat(fx.count("select count(*) from public.job_queue where status <> 'completed'")).isZero();
+      assertThat(fx.count("select count(*) from public.job_queue_all where status <> 'completed'")).isZero();
       assertThat(fx.count("select count(*) from public.test_effects")).as("one effect per job").isEqualTo(JOBS);
       assertThat(fx.count("select count(distinct job_id) from public.test_effects")).isEqualTo(JOBS);
       assertThat(fx.count("""
-          select count(*) from public.job_queue q join public.test_effects e on e.job_id = q.id
+          select count(*) from public.job_queue_all q join public.test_effects e on e.job_id = q.id
            where e.attempt <> q.attempt""")).as("each effect is the completing attempt's").isZero();
 
       long interrupted = killed.stream().mapToLong(k -> k.held().size()).sum();
@@ -82,20 +83,20 @@ class WorkerCrashIT {
   private Killed kill(QueueFixture fx, Process p, String workerId) throws InterruptedException {
     // On a loaded machine a worker can be between batches; kill it only while it holds work.
     QueueFixture.await(workerId + " holds jobs", Duration.ofSeconds(60),
-        () -> fx.count("select count(*) from public.job_queue where status = 'processing' and worker_id = '" + workerId + "'") > 0);
+        () -> fx.count("select count(*) from public.job_queue_all where status = 'processing' and worker_id = '" + workerId + "'") > 0);
     p.destroyForcibly();  // SIGKILL: no shutdown hook, no release
     p.waitFor();
     Instant at = fx.ownerJdbi.withHandle(h -> h.createQuery("select now()").mapTo(Instant.class).one());
     List<UUID> held = fx.ownerJdbi.withHandle(h -> h.createQuery("""
-            select id from public.job_queue where worker_id = :w and status = 'processing'""")
+            select id from public.job_queue_all where worker_id = :w and status = 'processing'""")
         .bind("w", workerId).mapTo(UUID.class).list());
     // Another worker must take each of them again within timeout plus jitter (plus a poll).
     QueueFixture.await(workerId + "'s jobs taken again", RESCUE_BOUND.multipliedBy(3),
         () -> fx.ownerJdbi.withHandle(h -> h.createQuery("""
-                select count(*) from public.job_queue where id = any(:held) and worker_id = :w""")
+                select count(*) from public.job_queue_all where id = any(:held) and worker_id = :w""")
             .bindArray("held", UUID.class, held.toArray()).bind("w", workerId).mapTo(Long.class).one()) == 0);
     for (UUID job : held) {
-      Instant restarted = fx.ownerJdbi.withHandle(h -> h.createQuery("select started_at from public.job_queue where id = :id")
+      Instant restarted = fx.ownerJdbi.withHandle(h -> h.createQuery("select started_at from public.job_queue_all where id = :id")
           .bind("id", job).mapTo(Instant.class).one());
       assertThat(Duration.between(at, restarted))
           .as("job %s of %s picked up again within timeout plus jitter", job, workerId)

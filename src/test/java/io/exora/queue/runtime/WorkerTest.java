@@ -24,11 +24,11 @@ class WorkerTest {
         f.startWorker("cluster-" + i, 16, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
       }
       QueueFixture.await("all jobs completed", Duration.ofSeconds(120),
-          () -> f.count("select count(*) from job_queue where status = 'completed'") == 10_000);
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 10_000);
       assertThat(f.count("select count(*) from test_effects")).isEqualTo(10_000);
       assertThat(f.count("select count(distinct job_id) from test_effects")).isEqualTo(10_000);
-      assertThat(f.count("select count(*) from job_queue where attempt <> 1")).isZero();
-      assertThat(f.count("select count(distinct worker_id) from job_queue")).isEqualTo(3);
+      assertThat(f.count("select count(*) from job_queue_all where attempt <> 1")).isZero();
+      assertThat(f.count("select count(distinct worker_id) from job_queue_all")).isEqualTo(3);
     }
   }
 
@@ -38,9 +38,9 @@ class WorkerTest {
       f.enqueue(3_000);
       f.startWorker("batcher", 64, Map.of("system_maintenance", ctx -> null));
       QueueFixture.await("all jobs completed", Duration.ofSeconds(60),
-          () -> f.count("select count(*) from job_queue where status = 'completed'") == 3_000);
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 3_000);
       // Batched: far fewer distinct completion instants than jobs.
-      assertThat(f.count("select count(distinct completed_at) from job_queue")).isLessThan(1_000);
+      assertThat(f.count("select count(distinct completed_at) from job_queue_all")).isLessThan(1_000);
     }
   }
 
@@ -66,13 +66,13 @@ class WorkerTest {
 
       f.startWorker("rescuer", 1, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
       QueueFixture.await("the rescuer completes the job", Duration.ofSeconds(20),
-          () -> f.count("select count(*) from job_queue where status = 'completed'") == 1);
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 1);
       releaseZombie.countDown();
       Thread.sleep(500);
 
       assertThat(f.count("select count(*) from test_effects")).isEqualTo(1);
       assertThat(f.count("select attempt from test_effects")).isEqualTo(2);
-      assertThat(f.count("select attempt from job_queue")).isEqualTo(2);
+      assertThat(f.count("select attempt from job_queue_all")).isEqualTo(2);
     }
   }
 
@@ -89,12 +89,12 @@ class WorkerTest {
         throw new IllegalStateException("transient trouble");
       }));
       QueueFixture.await("both dead-lettered", Duration.ofSeconds(30),
-          () -> f.count("select count(*) from job_queue where status = 'failed'") == 2);
-      assertThat(f.count("select retry_count from job_queue where id = '" + job + "'")).isEqualTo(2);
-      assertThat(f.count("select attempt from job_queue where id = '" + job + "'")).isEqualTo(3);
-      assertThat(f.count("select retry_count from job_queue where id = '" + bad + "'")).isZero();
+          () -> f.count("select count(*) from job_queue_all where status = 'failed'") == 2);
+      assertThat(f.count("select retry_count from job_queue_all where id = '" + job + "'")).isEqualTo(2);
+      assertThat(f.count("select attempt from job_queue_all where id = '" + job + "'")).isEqualTo(3);
+      assertThat(f.count("select retry_count from job_queue_all where id = '" + bad + "'")).isZero();
       String code = f.ownerJdbi.withHandle(h -> h.createQuery(
-          "select error_details ->> 'code' from job_queue where id = ?").bind(0, bad).mapTo(String.class).one());
+          "select error_details ->> 'code' from job_queue_all where id = ?").bind(0, bad).mapTo(String.class).one());
       assertThat(code).isEqualTo("invalid_input");
     }
   }
@@ -110,9 +110,9 @@ class WorkerTest {
         return null;
       }));
       QueueFixture.await("completed", Duration.ofSeconds(20),
-          () -> f.count("select count(*) from job_queue where status = 'completed'") == 1);
-      assertThat(f.count("select retry_count from job_queue where id = '" + job + "'")).isZero();
-      assertThat(f.count("select attempt from job_queue where id = '" + job + "'")).isEqualTo(3);
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 1);
+      assertThat(f.count("select retry_count from job_queue_all where id = '" + job + "'")).isZero();
+      assertThat(f.count("select attempt from job_queue_all where id = '" + job + "'")).isEqualTo(3);
     }
   }
 
@@ -127,8 +127,8 @@ class WorkerTest {
             : new DeferJob(hundredSeconds, "provider busy");
       }));
       QueueFixture.await("both deferred", Duration.ofSeconds(20),
-          () -> f.count("select count(*) from job_queue where status = 'deferred'") == 2);
-      String delayMs = "select (extract(epoch from scheduled_at - updated_at) * 1000)::bigint from job_queue where id = '%s'";
+          () -> f.count("select count(*) from job_queue_all where status = 'deferred'") == 2);
+      String delayMs = "select (extract(epoch from scheduled_at - updated_at) * 1000)::bigint from job_queue_all where id = '%s'";
       assertThat(f.count(delayMs.formatted(exact))).isEqualTo(100_000);
       assertThat(f.count(delayMs.formatted(jobs.get(1)))).isBetween(100_000L, 110_000L).isNotEqualTo(100_000L);
     }
@@ -148,13 +148,13 @@ class WorkerTest {
       long t0 = System.nanoTime();
       slow.close();
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
-      assertThat(f.count("select count(*) from job_queue where status = 'deferred' and scheduled_at <= now() and retry_count = 0"))
+      assertThat(f.count("select count(*) from job_queue_all where status = 'deferred' and scheduled_at <= now() and retry_count = 0"))
           .isEqualTo(3);
       assertThat(f.count("select count(*) from job_workers where worker_id = 'slow' and stopped_at is not null")).isEqualTo(1);
 
       f.startWorker("next", 3, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
       QueueFixture.await("picked up again", Duration.ofSeconds(5),
-          () -> f.count("select count(*) from job_queue where status = 'completed'") == 3);
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 3);
     }
   }
 

@@ -45,7 +45,7 @@ class Defect2HeartbeatTimeoutTest {
       Claimed c = QueueDb.claim(h, "worker-a", 1).get(0);
       return h.createQuery("""
               select heartbeat_at = now() as heartbeat_is_now, started_at = now() as started_is_now
-                from public.job_queue where id = :id""")
+                from public.job_queue_all where id = :id""")
           .bind("id", c.jobId()).mapToMap().one();
     });
     assertThat(seen).containsEntry("heartbeat_is_now", true).containsEntry("started_is_now", true);
@@ -93,7 +93,7 @@ class Defect2HeartbeatTimeoutTest {
       assertThat(rows).containsExactly(Map.of("job_id", id, "new_status", "retrying"));
       return h.createQuery("""
               select status, retry_count, heartbeat_at, last_error, scheduled_at <= now() as ready
-                from public.job_queue where id = :id""")
+                from public.job_queue_all where id = :id""")
           .bind("id", id).mapToMap().one();
     });
     assertThat(rescued).containsEntry("status", "retrying").containsEntry("retry_count", 1)
@@ -204,7 +204,7 @@ class Defect2HeartbeatTimeoutTest {
       return h.createQuery("""
               select status, retry_count, heartbeat_at, dead_letter_reason,
                      dead_letter_at = now() as dead_lettered_now, completed_at = now() as finished_now
-                from public.job_queue where id = :id""")
+                from public.job_queue_all where id = :id""")
           .bind("id", id).mapToMap().one();
     });
     assertThat(dead).containsEntry("status", "failed").containsEntry("retry_count", 1)
@@ -232,5 +232,26 @@ class Defect2HeartbeatTimeoutTest {
     db.ageHeartbeat(id, 120);
     assertThat(db.claim("worker-c", 1)).isEmpty();  // 120 s < 300 s
     assertThat(db.column(id, "worker_id")).isEqualTo("worker-b");
+  }
+
+  @Test
+  void claimsLookForStaleJobsAtMostOncePerRescueIntervalButAlwaysWithinIt() {
+    // The rescue reads every live job (no index may name heartbeat_at: V070), so claims run it
+    // at the pace of worker.rescue_interval_seconds, not at every claim.
+    db.setting("worker.rescue_jitter_seconds", "0");
+    db.setting("worker.rescue_interval_seconds", "5");
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    db.claimOne("worker-a");                         // this claim ran the rescue (nothing stale)
+    db.ageHeartbeat(id, 61);
+
+    assertThat(db.claim("worker-b", 1)).as("within the interval: not looked for yet").isEmpty();
+
+    db.su("update public.job_queue_rescue_state set last_run_at = now() - interval '5 seconds'");
+    Claimed b = db.claimOne("worker-b");             // the interval has passed
+    assertThat(b.jobId()).isEqualTo(id);
+    assertThat(b.attempt()).isEqualTo(2);
+    boolean paceReset = db.su(h -> h.createQuery(
+        "select last_run_at > now() - interval '1 minute' from public.job_queue_rescue_state").mapTo(Boolean.class).one());
+    assertThat(paceReset).as("the claim that rescued set the pace again").isTrue();
   }
 }

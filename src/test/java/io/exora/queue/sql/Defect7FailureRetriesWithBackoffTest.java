@@ -48,7 +48,7 @@ class Defect7FailureRetriesWithBackoffTest {
                      dead_letter_at, dead_letter_reason, completed_at,
                      dead_letter_at = now() as dead_lettered_now, completed_at = now() as finished_now,
                      extract(epoch from scheduled_at - now())::float8 as wait_seconds
-                from public.job_queue where id = :id""")
+                from public.job_queue_all where id = :id""")
           .bind("id", id).mapToMap().one();
       assertThat(row.get("status")).isEqualTo(status);
       return row;

@@ -396,7 +396,7 @@ class FencingTest {
   }
 
   private static String allRows() {
-    return db.su(h -> h.createQuery("select coalesce(jsonb_agg(to_jsonb(q) order by q.id), '[]')::text from public.job_queue q")
+    return db.su(h -> h.createQuery("select coalesce(jsonb_agg(to_jsonb(q) order by q.id), '[]')::text from public.job_queue_all q")
         .mapTo(String.class).one());
   }
 }

@@ -25,13 +25,17 @@ import org.jdbi.v3.core.HandleCallback;
  * </ul>
  */
 final class QueueDb implements AutoCloseable {
-  /** The queue settings as V070 seeds them; {@link #reset()} puts them back. */
+  /**
+   * The queue settings as V070 seeds them, which {@link #reset()} puts back, but one: claims look for
+   * stale jobs at every call here (worker.rescue_interval_seconds 0, seeded 1), so that a test of
+   * the rescue rule does not depend on when the previous claim ran; the pace has its own test.
+   */
   static final Map<String, String> DEFAULT_SETTINGS = Map.of(
       "worker.timeout_seconds", "60",
       "worker.rescue_jitter_seconds", "2",
+      "worker.rescue_interval_seconds", "0",
       "worker.retry_base_seconds", "2",
       "worker.retry_max_seconds", "3600",
-      "queue.retention_hot_seconds", "3600",
       "queue.retention_archive_days", "30");
 
   static final List<String> LIVE = List.of("pending", "processing", "retrying", "deferred");
@@ -230,9 +234,11 @@ final class QueueDb implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Reading rows and moving time (as the owner)
 
+  // Reads follow a job wherever it is: job_queue while it is live, job_queue_archive once finished.
+
   /** The whole row as jsonb text: equal strings mean an unchanged row. */
   String snapshot(UUID jobId) {
-    return su(h -> h.createQuery("select to_jsonb(q)::text from public.job_queue q where q.id = :id")
+    return su(h -> h.createQuery("select to_jsonb(q)::text from public.job_queue_all q where q.id = :id")
         .bind("id", jobId).mapTo(String.class).one());
   }
 
@@ -242,12 +248,12 @@ final class QueueDb implements AutoCloseable {
 
   /** One column of a job as text (null stays null). */
   String column(UUID jobId, String column) {
-    return su(h -> h.createQuery("select (to_jsonb(q) ->> :col) from public.job_queue q where q.id = :id")
+    return su(h -> h.createQuery("select (to_jsonb(q) ->> :col) from public.job_queue_all q where q.id = :id")
         .bind("col", column).bind("id", jobId).mapTo(String.class).one());
   }
 
   Map<String, Object> row(UUID jobId) {
-    return su(h -> h.createQuery("select * from public.job_queue where id = :id").bind("id", jobId).mapToMap().one());
+    return su(h -> h.createQuery("select * from public.job_queue_all where id = :id").bind("id", jobId).mapToMap().one());
   }
 
   /** Makes the job's last heartbeat that many seconds old (on the database clock). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exora.queue.sql.QueueDb.Claimed;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,10 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * prune_finished_jobs: finished jobs (completed, failed, cancelled) whose completed_at is older
- * than queue.retention_hot_seconds move, unchanged, from job_queue to job_queue_archive, up to
- * p_limit per call, oldest first; archived jobs older than queue.retention_archive_days are
- * deleted. Live jobs never move, however old.
+ * Retention: job_queue holds only live jobs. The statement that finishes a job (complete, the
+ * dead letter of fail_job or of the rescue, cancel) moves it to job_queue_archive with its final
+ * state, so the hot table is never larger than the backlog; prune_finished_jobs deletes archived
+ * jobs older than queue.retention_archive_days, p_limit per call, oldest first. Live jobs never
+ * move or go, however old.
  */
 class RetentionTest {
   static QueueDb db;
@@ -38,94 +38,68 @@ class RetentionTest {
   }
 
   @Test
-  void onlyFinishedJobsPastTheHotRetentionMoveAndTheyMoveUnchanged() {
-    UUID completedOld = finished("completed", "2 hours");
-    UUID failedOld = finished("failed", "2 hours");
-    UUID cancelledOld = finished("cancelled", "2 hours");
-    UUID completedYoung = finished("completed", "59 minutes");
-    UUID failedYoung = finished("failed", "10 minutes");
+  void finishedJobsLeaveTheHotTableAsTheyFinishAndLiveOnesStay() {
+    List<UUID> finished = List.of(finished("completed", "0 seconds"), finished("failed", "0 seconds"),
+        finished("cancelled", "0 seconds"), rescuedOnItsLastTry());
     // (pending last: live() claims the one ready job to move it into its state)
     List<UUID> live = List.of(live("processing"), live("retrying"), live("deferred"), live("pending"));
     // live jobs that have been around for a long time still stay
-    db.su("update public.job_queue set created_at = now() - interval '90 days', updated_at = now() - interval '90 days' "
-        + "where status in ('pending', 'processing', 'retrying', 'deferred')");
-    Map<UUID, String> before = new HashMap<>();
-    for (UUID id : List.of(completedOld, failedOld, cancelledOld)) {
-      before.put(id, db.snapshot(id));
-    }
+    db.su("update public.job_queue set created_at = now() - interval '90 days', updated_at = now() - interval '90 days'");
 
-    assertThat(prune(5000)).isEqualTo(3);
-
-    assertThat(hotIds()).containsExactlyInAnyOrderElementsOf(concat(live, List.of(completedYoung, failedYoung)));
-    assertThat(archivedIds()).containsExactlyInAnyOrder(completedOld, failedOld, cancelledOld);
-    for (UUID id : before.keySet()) {
-      assertThat(archived(id)).as("archived row of %s, every column", id).isEqualTo(before.get(id));
-    }
-    assertThat(prune(5000)).as("nothing more to move").isZero();
+    assertThat(hotIds()).containsExactlyInAnyOrderElementsOf(live);
+    assertThat(archivedIds()).containsExactlyInAnyOrderElementsOf(finished);
+    assertThat(prune(5000)).as("nothing is old enough to go").isZero();
+    assertThat(hotIds()).containsExactlyInAnyOrderElementsOf(live);
   }
 
   @Test
-  void theHotRetentionIsReadFromSystemConfiguration() {
-    UUID twoMinutes = finished("completed", "2 minutes");
-    UUID tenSeconds = finished("completed", "10 seconds");
-    assertThat(prune(100)).isZero();
+  void aJobMovesToTheArchiveWithEveryColumnAsItWasBesidesItsEnding() {
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}", 3);
+    Claimed c = db.claimOne("worker-a");
+    Map<String, Object> held = db.row(id);
+    db.service(h -> QueueDb.complete(h, id, "worker-a", c.attempt()));
 
-    db.setting("queue.retention_hot_seconds", "60");
-    assertThat(prune(100)).isEqualTo(1);
-    assertThat(archivedIds()).containsExactly(twoMinutes);
-    assertThat(hotIds()).containsExactly(tenSeconds);
+    Map<String, Object> archived = db.su(h -> h.createQuery("select * from public.job_queue_archive where id = :id")
+        .bind("id", id).mapToMap().one());
+    for (String same : List.of("id", "job_type", "job_lane", "job_category", "job_name", "job_payload", "scheduled_at",
+        "started_at", "priority", "retry_count", "max_retries", "worker_id", "attempt", "patient_id", "shell_file_id",
+        "created_at")) {
+      assertThat(archived.get(same)).as(same).isEqualTo(held.get(same));
+    }
+    assertThat(archived).containsEntry("status", "completed").containsEntry("heartbeat_at", null)
+        .containsEntry("dead_letter_at", null);
+    assertThat(archived.get("completed_at")).isNotNull();
+    assertThat(archived.get("job_result").toString()).contains("ok");
   }
 
   @Test
   void itPagesByTheLimitOldestFirst() {
     List<UUID> oldestFirst = new ArrayList<>();
-    for (int hours = 9; hours >= 3; hours--) {
-      oldestFirst.add(finished("completed", hours + " hours"));
+    for (int days = 39; days >= 33; days--) {
+      oldestFirst.add(finished("completed", days + " days"));
     }
+    UUID young = finished("completed", "29 days");
 
     assertThat(prune(3)).isEqualTo(3);
-    assertThat(archivedIds()).containsExactlyInAnyOrderElementsOf(oldestFirst.subList(0, 3));
+    assertThat(archivedIds()).doesNotContainAnyElementsOf(oldestFirst.subList(0, 3))
+        .containsAll(oldestFirst.subList(3, 7));
     assertThat(prune(3)).isEqualTo(3);
-    assertThat(archivedIds()).containsExactlyInAnyOrderElementsOf(oldestFirst.subList(0, 6));
     assertThat(prune(3)).as("less than the limit: the caller stops").isEqualTo(1);
-    assertThat(archivedIds()).containsExactlyInAnyOrderElementsOf(oldestFirst);
-    assertThat(hotIds()).isEmpty();
+    assertThat(archivedIds()).containsExactly(young);
   }
 
   @Test
-  void archivedJobsPastTheArchiveRetentionAreDeleted() {
+  void theArchiveRetentionIsReadFromSystemConfiguration() {
     UUID fortyDays = finished("completed", "40 days");
     UUID twentyDays = finished("failed", "20 days");
     UUID twoHours = finished("cancelled", "2 hours");
 
-    // All three move; the 40-day-old one is past the 30-day archive retention and goes for good.
-    assertThat(prune(100)).isEqualTo(3);
-    assertThat(archivedIds()).containsExactlyInAnyOrder(twentyDays, twoHours);
-    assertThat(hotIds()).doesNotContain(fortyDays);
+    assertThat(prune(100)).isEqualTo(1);
+    assertThat(archivedIds()).containsExactlyInAnyOrder(twentyDays, twoHours).doesNotContain(fortyDays);
 
     db.setting("queue.retention_archive_days", "10");
-    assertThat(prune(100)).isZero();
+    assertThat(prune(100)).isEqualTo(1);
     assertThat(archivedIds()).containsExactly(twoHours);
-  }
-
-  @Test
-  void theArchiveTrimIsPagedByTheLimitToo() {
-    for (int i = 0; i < 5; i++) {
-      finished("completed", (40 + i) + " days");
-    }
-    assertThat(prune(100)).isEqualTo(5);
-    assertThat(archivedIds()).isEmpty();
-
-    // rows already in the archive, trimmed p_limit at a time
-    db.su("""
-        insert into public.job_queue_archive (job_type, job_lane, job_name, job_payload, status, completed_at)
-        select 'system_maintenance', 'default', 'old', jsonb_build_object('i', g), 'completed', now() - interval '60 days'
-          from generate_series(1, 5) g""");
-    assertThat(prune(2)).isZero();
-    assertThat(archivedIds()).hasSize(3);
-    assertThat(prune(2)).isZero();
-    assertThat(prune(2)).isZero();
-    assertThat(archivedIds()).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -145,9 +119,19 @@ class RetentionTest {
       case "cancelled" -> assertThat(db.cancel(id)).isTrue();
       default -> throw new IllegalArgumentException(how);
     }
-    db.su("update public.job_queue set completed_at = now() - cast(? as interval), "
+    db.su("update public.job_queue_archive set completed_at = now() - cast(? as interval), "
         + "dead_letter_at = case when dead_letter_at is not null then now() - cast(? as interval) end where id = ?",
         ago, ago, id);
+    return id;
+  }
+
+  /** A job whose worker stopped heart-beating on its last try: the rescue dead-letters it. */
+  private static UUID rescuedOnItsLastTry() {
+    UUID id = db.enqueue("system_maintenance", "{\"rescued\":true,\"max_retries\":0}");
+    db.claimOne("worker-a");
+    db.ageHeartbeat(id, 3600);
+    assertThat(db.claim("worker-b", 1)).isEmpty();
+    assertThat(db.status(id)).isEqualTo("failed");
     return id;
   }
 
@@ -172,16 +156,5 @@ class RetentionTest {
 
   private static List<UUID> archivedIds() {
     return db.su(h -> h.createQuery("select id from public.job_queue_archive").mapTo(UUID.class).list());
-  }
-
-  private static String archived(UUID id) {
-    return db.su(h -> h.createQuery("select to_jsonb(a)::text from public.job_queue_archive a where a.id = :id")
-        .bind("id", id).mapTo(String.class).one());
-  }
-
-  private static List<UUID> concat(List<UUID> a, List<UUID> b) {
-    List<UUID> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 }
