@@ -253,10 +253,14 @@ comment on function public.enqueue_jobs_v3(jsonb) is
 -- any backlog, rather than behind every job that became ready while it was held. The jitter is
 -- a hash of (id, attempt), so every claimer computes the same moment for the same attempt.
 --
--- It reads the live jobs without an index (an index on heartbeat_at would make every claim and
--- heartbeat a full update, V070); claims call it through rescue_stale_jobs_if_due, at most once per
--- worker.rescue_interval_seconds, so a dead worker's job is back within the timeout, the jitter
--- and that interval.
+-- There is no index on heartbeat_at (it would make every claim and heartbeat a full update, V070).
+-- But a held job was ready when it was claimed and nothing moves its scheduled_at while it is held,
+-- so scheduled_at <= started_at <= heartbeat_at: a stale job is one of the jobs that were ready
+-- before the cut-off, which job_queue_ready hands over lane by lane and priority by priority. In a
+-- queue that keeps up that range is small (the jobs in flight for longer than the timeout); in one
+-- that is behind it also holds the backlog older than the timeout, which is why claims run the
+-- rescue through rescue_stale_jobs_if_due, at most once per worker.rescue_interval_seconds. A dead
+-- worker's job is back within the timeout, the jitter and that interval.
 create function public.rescue_stale_jobs(p_limit integer default 100)
   returns table (job_id uuid, new_status text)
   language plpgsql
@@ -268,14 +272,19 @@ declare
 begin
   return query
     with stale as (
-      select q.id, q.retry_count >= q.max_retries as last_try from public.job_queue q
-       where q.status = 'processing' and q.heartbeat_at < v_cutoff
-         -- hashtext is a signed 32-bit integer: map it onto 0..1.
-         and q.heartbeat_at < v_cutoff - make_interval(secs =>
-               v_jitter * ((hashtext(q.id::text || ':' || q.attempt)::bigint + 2147483648) / 4294967295.0))
-       order by q.heartbeat_at
+      select q.id, q.last_try
+        from unnest(array['fast_queue', 'standard_queue', 'ai_queue_simple', 'ai_queue_complex', 'default']) as l(lane)
+        cross join generate_series(1, 10) as p(priority)
+        cross join lateral (
+          select q.id, q.retry_count >= q.max_retries as last_try from public.job_queue q
+           where q.job_lane = l.lane and q.priority = p.priority and q.scheduled_at < v_cutoff
+             and q.status = 'processing' and q.heartbeat_at < v_cutoff
+             -- hashtext is a signed 32-bit integer: map it onto 0..1.
+             and q.heartbeat_at < v_cutoff - make_interval(secs =>
+                   v_jitter * ((hashtext(q.id::text || ':' || q.attempt)::bigint + 2147483648) / 4294967295.0))
+           limit p_limit
+           for update skip locked) q
        limit p_limit
-       for update skip locked
     ), retried as (
       update public.job_queue q
          set status = 'retrying', retry_count = q.retry_count + 1, heartbeat_at = null,
@@ -338,6 +347,9 @@ comment on function public.rescue_stale_jobs_if_due(integer) is
 -- ready job of the lanes (the whole backlog) on every call. With several lanes, up to p_limit
 -- jobs per lane are locked and the best p_limit of them claimed; the others are unlocked at commit.
 -- The index also holds the jobs in flight (it has no predicate on status); the scan steps over them.
+-- The rows locked are updated by their physical address (ctid, stable while the lock is held): a
+-- join back on id let the planner hash the whole table whenever its statistics were taken on a
+-- small one, and a claim then read every live job.
 create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
                                      p_job_types text[] default null, p_job_lanes text[] default null)
   returns table (job_id uuid, job_type text, job_lane text, job_payload jsonb, retry_count integer,
@@ -362,10 +374,10 @@ begin
     with lanes as (
       select distinct l.lane from unnest(v_lanes) as l(lane)
     ), ready as (
-      select r.id, r.priority, r.scheduled_at
+      select r.ctid, r.priority, r.scheduled_at
         from lanes
         cross join lateral (
-          select q.id, q.priority, q.scheduled_at from public.job_queue q
+          select q.ctid, q.priority, q.scheduled_at from public.job_queue q
            where q.job_lane = lanes.lane
              and q.status in ('pending', 'retrying', 'deferred')
              and q.scheduled_at <= now()
@@ -379,8 +391,7 @@ begin
       update public.job_queue q
          set status = 'processing', worker_id = p_worker_id, attempt = q.attempt + 1,
              started_at = now(), heartbeat_at = now(), updated_at = now()
-        from ready
-       where q.id = ready.id
+       where q.ctid = any (array(select ready.ctid from ready))
       returning q.id, q.job_type, q.job_lane, q.job_payload, q.retry_count, q.max_retries, q.attempt,
                 q.patient_id, q.shell_file_id, q.priority, q.scheduled_at
     )
@@ -412,17 +423,18 @@ comment on function public.claim_next_job_v3(text, text[], text[]) is 'Claims on
 -- Locks its rows in id order, as complete_jobs does: a worker's heart-beater and its batch
 -- completers run at once on several connections over overlapping sets of rows, and locking them
 -- in join order let them deadlock (40P01, seen in the queue benchmark). Each listed job is looked
--- up by its primary key alone (see complete_jobs for why), then checked.
+-- up by its primary key alone (see complete_jobs for why), then checked, and the rows locked are
+-- then updated by their physical address (ctid, stable while the lock is held).
 create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[])
   returns setof uuid
   language sql
   set search_path = ''
   as $$
     with held as (
-      select q.id
+      select q.ctid
         from (select h.id, h.attempt from unnest(p_job_ids, p_attempts) as h(id, attempt) order by h.id) h
         cross join lateral (
-          select q.id, q.attempt, q.worker_id, q.status from public.job_queue q
+          select q.ctid, q.attempt, q.worker_id, q.status from public.job_queue q
            where q.id = h.id
            limit 1
            for update) q
@@ -430,8 +442,7 @@ create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_atte
     )
     update public.job_queue q
        set heartbeat_at = now(), updated_at = now()
-      from held
-     where q.id = held.id
+     where q.ctid = any (array(select held.ctid from held))
     returning q.id
   $$;
 comment on function public.heartbeat_jobs(text, uuid[], integer[]) is
@@ -488,7 +499,9 @@ comment on function public.complete_job(uuid, text, jsonb, integer) is
 -- planner trusted statistics taken while the rows were still pending (no row 'processing') and
 -- compared every listed id with every held job: a batch of 500 cost 250,000 comparisons and 80 ms
 -- (decision 0013). A row locked but then not ours (rescued and claimed again) is left unchanged;
--- its lock only lasts until this commit.
+-- its lock only lasts until this commit. The rows that are ours are deleted by their physical
+-- address (ctid, stable while the lock is held): a join back on id let the planner hash the whole
+-- table when its statistics were taken on a small one.
 create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[],
                                      p_results jsonb[] default null)
   returns setof uuid
@@ -496,28 +509,28 @@ create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attem
   set search_path = ''
   as $$
     with ours as (
-      select q.id, d.result
+      select q.id, q.ctid, d.result
         from (select u.id, u.attempt, u.result
                 from unnest(p_job_ids, p_attempts,
                             coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
                        as u(id, attempt, result)
                order by u.id) d
         cross join lateral (
-          select q.id, q.attempt, q.worker_id, q.status from public.job_queue q
+          select q.id, q.ctid, q.attempt, q.worker_id, q.status from public.job_queue q
            where q.id = d.id
            limit 1
            for update) q
        where q.attempt = d.attempt and q.worker_id = p_worker_id and q.status = 'processing'
     ), done as (
       delete from public.job_queue q
-       using ours
-       where q.id = ours.id
-      returning q, ours.result
+       where q.ctid = any (array(select ours.ctid from ours))
+      returning q
     )
     insert into public.job_queue_archive
     select f.* from done
+      join ours on ours.id = (done.q).id
      cross join lateral public.finished_job(done.q, 'completed', (done.q).last_error, (done.q).error_details,
-                                            done.result) f
+                                            ours.result) f
     returning job_queue_archive.id
   $$;
 comment on function public.complete_jobs(text, uuid[], integer[], jsonb[]) is

@@ -3,6 +3,7 @@ package io.exora.queue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.exora.db.Caller;
 import io.exora.db.RequestTransactions;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.jdbi.v3.core.Handle;
 public final class JobQueue {
   private final RequestTransactions transactions;
   private final ObjectMapper json;
+  /** Reads claimed payloads: a reader bound to JsonNode once, not the type resolved per job. */
+  private final ObjectReader payloadReader;
 
   /** A job to enqueue. {@code lane}, {@code scheduledAt} and {@code maxRetries} may be null (defaults). */
   public record NewJob(String type, String name, Map<String, Object> payload, String category,
@@ -51,6 +54,7 @@ public final class JobQueue {
   public JobQueue(RequestTransactions transactions, ObjectMapper json) {
     this.transactions = transactions;
     this.json = json;
+    this.payloadReader = json.readerFor(JsonNode.class);
   }
 
   public UUID enqueue(NewJob job) {
@@ -137,7 +141,9 @@ public final class JobQueue {
     }
     UUID[] ids = done.stream().map(c -> c.job().id()).toArray(UUID[]::new);
     Integer[] attempts = done.stream().map(c -> c.job().attempt()).toArray(Integer[]::new);
-    String[] results = done.stream().map(c -> c.result() == null ? null : c.result().toString()).toArray(String[]::new);
+    // Effect-free jobs mostly return nothing: then no array of nulls to encode and parse.
+    String[] results = done.stream().allMatch(c -> c.result() == null) ? null
+        : done.stream().map(c -> c.result() == null ? null : c.result().toString()).toArray(String[]::new);
     return transactions.run(Caller.serviceRole(), null, h -> new HashSet<>(h.createQuery(
             "select * from public.complete_jobs(:worker, :ids, :attempts, cast(:results as jsonb[]))")
         .bind("worker", workerId).bindArray("ids", UUID.class, (Object[]) ids)
@@ -224,7 +230,7 @@ public final class JobQueue {
 
   private JsonNode read(String value) {
     try {
-      return json.readTree(value);
+      return payloadReader.readTree(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("job payload in the database is not JSON", e);
     }

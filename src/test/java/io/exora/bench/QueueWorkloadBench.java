@@ -354,7 +354,7 @@ public final class QueueWorkloadBench {
         // The database's view: enqueue transaction start (created_at) to claim transaction start
         // (started_at), on the server clock.
         List<Double> dbMs = Jdbi.create(owner.jdbcUrl(), owner.user(), owner.password()).withHandle(h -> h.createQuery(
-                "select extract(epoch from (started_at - created_at)) * 1000 from public.job_queue where id = any(:ids)")
+                "select extract(epoch from (started_at - created_at)) * 1000 from public.job_queue_all where id = any(:ids)")
             .bindArray("ids", UUID.class, measured.toArray()).mapTo(Double.class).list());
         out.set("dbEnqueueStartToClaimStartMs", percentiles(dbMs.stream().mapToLong(d -> (long) (d * 1e6)).toArray()));
         out.set("claimStatement", claimTimer(registry));
@@ -453,7 +453,7 @@ public final class QueueWorkloadBench {
 
   private long countWhere(String where) {
     return Jdbi.create(owner.jdbcUrl(), owner.user(), owner.password()).withHandle(h ->
-        h.createQuery("select count(*) from public.job_queue where " + where).mapTo(Long.class).one());
+        h.createQuery("select count(*) from public.job_queue_all where " + where).mapTo(Long.class).one());
   }
 
   private void checkCount(String where, long expected) {

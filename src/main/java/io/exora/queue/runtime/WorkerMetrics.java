@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worker's meters: claim latency, completion-batch latency, run time, retries, dead letters.
@@ -13,6 +15,8 @@ final class WorkerMetrics {
   private final MeterRegistry registry;
   private final Timer claimLatency;
   private final Timer completeLatency;
+  /** Run-time timers by "type/outcome": looked up once, not built again for every job. */
+  private final Map<String, Timer> runTimes = new ConcurrentHashMap<>();
 
   WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -31,8 +35,8 @@ final class WorkerMetrics {
   }
 
   void ran(String jobType, String outcome, Duration took) {
-    Timer.builder("exora.queue.job.runtime").tags("job_type", jobType, "outcome", outcome)
-        .register(registry).record(took);
+    runTimes.computeIfAbsent(jobType + "/" + outcome, k -> Timer.builder("exora.queue.job.runtime")
+        .tags("job_type", jobType, "outcome", outcome).register(registry)).record(took);
   }
 
   void failed(String jobType, String newStatus) {

@@ -62,7 +62,8 @@ class WorkerTest {
       assertThat(zombieStarted.await(10, TimeUnit.SECONDS)).isTrue();
       zombie.close();  // (see uninterruptible) stops heartbeats; the stuck handler keeps going
       f.ownerJdbi.useHandle(h -> h.execute(
-          "update job_queue set status = 'processing', heartbeat_at = now() - interval '1 minute' where id = ?", job));
+          "update job_queue set status = 'processing', heartbeat_at = now() - interval '1 minute', "
+              + "started_at = now() - interval '1 minute', scheduled_at = now() - interval '1 minute' where id = ?", job));
 
       f.startWorker("rescuer", 1, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
       QueueFixture.await("the rescuer completes the job", Duration.ofSeconds(20),

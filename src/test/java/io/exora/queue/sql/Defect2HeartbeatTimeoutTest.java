@@ -116,7 +116,7 @@ class Defect2HeartbeatTimeoutTest {
 
     List<Integer> rescuedByAge = new java.util.ArrayList<>();
     for (double age : new double[] {60.5, 63, 65, 67, 70.5}) {
-      db.su("update public.job_queue set heartbeat_at = now() - make_interval(secs => ?) where status = 'processing'", age);
+      db.ageAllHeartbeats(age);
       int rescued = db.service(h -> h.createQuery("select count(*) from public.rescue_stale_jobs(200)")
           .mapTo(Integer.class).one());
       rescuedByAge.add(rescued);
@@ -180,7 +180,7 @@ class Defect2HeartbeatTimeoutTest {
     UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
     Claimed a = db.claimOne("worker-a");
     // Claimed 10 minutes ago, last heartbeat 59 seconds ago: a long job, alive.
-    db.su("update public.job_queue set started_at = now() - interval '10 minutes', "
+    db.su("update public.job_queue set scheduled_at = now() - interval '10 minutes', started_at = now() - interval '10 minutes', "
         + "heartbeat_at = now() - interval '59 seconds' where id = ?", id);
     assertThat(db.heartbeat(id, "worker-a", a.attempt())).isTrue();
 

@@ -256,10 +256,25 @@ final class QueueDb implements AutoCloseable {
     return su(h -> h.createQuery("select * from public.job_queue_all where id = :id").bind("id", jobId).mapToMap().one());
   }
 
-  /** Makes the job's last heartbeat that many seconds old (on the database clock). */
-  void ageHeartbeat(UUID jobId, int seconds) {
-    su("update public.job_queue set heartbeat_at = now() - make_interval(secs => ?) where id = ?", seconds, jobId);
+  /**
+   * Makes the job's last heartbeat that many seconds old (on the database clock), and its claim and
+   * readiness at least as old, as they would be: a job is ready before it is claimed, and claimed
+   * before its last heartbeat (the rescue relies on it, V071).
+   */
+  void ageHeartbeat(UUID jobId, double seconds) {
+    su(AGE_HELD + " where id = ?", seconds, seconds, seconds, jobId);
   }
+
+  /** Every held job's last heartbeat that many seconds old; see {@link #ageHeartbeat(UUID, double)}. */
+  void ageAllHeartbeats(double seconds) {
+    su(AGE_HELD + " where status = 'processing'", seconds, seconds, seconds);
+  }
+
+  private static final String AGE_HELD = """
+      update public.job_queue
+         set heartbeat_at = now() - make_interval(secs => ?),
+             started_at = least(started_at, now() - make_interval(secs => ?)),
+             scheduled_at = least(scheduled_at, now() - make_interval(secs => ?))""";
 
   /** Lets the job's wait (backoff, jitter, deferral) run out: it is ready now. */
   void makeReady(UUID jobId) {
