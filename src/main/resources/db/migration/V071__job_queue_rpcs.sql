@@ -347,9 +347,11 @@ comment on function public.rescue_stale_jobs_if_due(integer) is
 -- ready job of the lanes (the whole backlog) on every call. With several lanes, up to p_limit
 -- jobs per lane are locked and the best p_limit of them claimed; the others are unlocked at commit.
 -- The index also holds the jobs in flight (it has no predicate on status); the scan steps over them.
--- The rows locked are updated by their physical address (ctid, stable while the lock is held): a
--- join back on id let the planner hash the whole table whenever its statistics were taken on a
--- small one, and a claim then read every live job.
+-- The rows locked are updated by their physical address (ctid): a join back on id let the planner
+-- hash the whole table whenever its statistics were taken on a small one, and a claim then read
+-- every live job. Should a row have changed between the claim's snapshot and its lock (another
+-- claim committed it), the update by the old ctid matches nothing and the job is simply not in
+-- this claim's result.
 create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
                                      p_job_types text[] default null, p_job_lanes text[] default null)
   returns table (job_id uuid, job_type text, job_lane text, job_payload jsonb, retry_count integer,
@@ -423,18 +425,18 @@ comment on function public.claim_next_job_v3(text, text[], text[]) is 'Claims on
 -- Locks its rows in id order, as complete_jobs does: a worker's heart-beater and its batch
 -- completers run at once on several connections over overlapping sets of rows, and locking them
 -- in join order let them deadlock (40P01, seen in the queue benchmark). Each listed job is looked
--- up by its primary key alone (see complete_jobs for why), then checked, and the rows locked are
--- then updated by their physical address (ctid, stable while the lock is held).
+-- up by its primary key alone (see complete_jobs for why), then checked; the rows that pass are
+-- updated through the primary key again (see complete_jobs).
 create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[])
   returns setof uuid
   language sql
   set search_path = ''
   as $$
     with held as (
-      select q.ctid
+      select q.id
         from (select h.id, h.attempt from unnest(p_job_ids, p_attempts) as h(id, attempt) order by h.id) h
         cross join lateral (
-          select q.ctid, q.attempt, q.worker_id, q.status from public.job_queue q
+          select q.id, q.attempt, q.worker_id, q.status from public.job_queue q
            where q.id = h.id
            limit 1
            for update) q
@@ -442,7 +444,7 @@ create function public.heartbeat_jobs(p_worker_id text, p_job_ids uuid[], p_atte
     )
     update public.job_queue q
        set heartbeat_at = now(), updated_at = now()
-     where q.ctid = any (array(select held.ctid from held))
+     where q.id = any (array(select held.id from held))
     returning q.id
   $$;
 comment on function public.heartbeat_jobs(text, uuid[], integer[]) is
@@ -499,9 +501,11 @@ comment on function public.complete_job(uuid, text, jsonb, integer) is
 -- planner trusted statistics taken while the rows were still pending (no row 'processing') and
 -- compared every listed id with every held job: a batch of 500 cost 250,000 comparisons and 80 ms
 -- (decision 0013). A row locked but then not ours (rescued and claimed again) is left unchanged;
--- its lock only lasts until this commit. The rows that are ours are deleted by their physical
--- address (ctid, stable while the lock is held): a join back on id let the planner hash the whole
--- table when its statistics were taken on a small one.
+-- its lock only lasts until this commit. The rows that are ours are deleted through the primary
+-- key with `id = any (array)`: a join back on the CTE let the planner hash the whole table when its
+-- statistics were taken on a small one. (Not by ctid: a row whose heartbeat committed while this
+-- statement waited for its lock is locked in its new version, but the ctid read for it is the old
+-- one, and a delete by that ctid finds nothing; the benchmark lost completions that way.)
 create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attempts integer[],
                                      p_results jsonb[] default null)
   returns setof uuid
@@ -509,21 +513,21 @@ create function public.complete_jobs(p_worker_id text, p_job_ids uuid[], p_attem
   set search_path = ''
   as $$
     with ours as (
-      select q.id, q.ctid, d.result
+      select q.id, d.result
         from (select u.id, u.attempt, u.result
                 from unnest(p_job_ids, p_attempts,
                             coalesce(p_results, array_fill(null::jsonb, array[cardinality(p_job_ids)])))
                        as u(id, attempt, result)
                order by u.id) d
         cross join lateral (
-          select q.id, q.ctid, q.attempt, q.worker_id, q.status from public.job_queue q
+          select q.id, q.attempt, q.worker_id, q.status from public.job_queue q
            where q.id = d.id
            limit 1
            for update) q
        where q.attempt = d.attempt and q.worker_id = p_worker_id and q.status = 'processing'
     ), done as (
       delete from public.job_queue q
-       where q.ctid = any (array(select ours.ctid from ours))
+       where q.id = any (array(select ours.id from ours))
       returning q
     )
     insert into public.job_queue_archive
