@@ -120,6 +120,10 @@ alter table public.job_queue_archive
 -- almost no cost per insert.
 create index job_queue_archive_status_created on public.job_queue_archive (status, created_at);
 create index job_queue_archive_completed on public.job_queue_archive using brin (completed_at);
+-- A duplicate enqueue whose live job has just finished finds it here (live_job_of_file, V071); the
+-- predicate keeps jobs without a file (most of them) out of it.
+create index job_queue_archive_shell_file on public.job_queue_archive (job_type, shell_file_id)
+  where shell_file_id is not null;
 comment on table public.job_queue_archive is 'Finished jobs (completed, failed = dead letters, cancelled), moved out of job_queue as they finish.';
 alter table public.job_queue_archive enable row level security;
 revoke all on table public.job_queue_archive from public, anon, authenticated;
