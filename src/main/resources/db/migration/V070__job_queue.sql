@@ -120,9 +120,17 @@ alter table public.job_queue_archive
 -- almost no cost per insert.
 create index job_queue_archive_status_created on public.job_queue_archive (status, created_at);
 create index job_queue_archive_completed on public.job_queue_archive using brin (completed_at);
--- A duplicate enqueue whose live job has just finished finds it here (live_job_of_file, V071); the
--- predicate keeps jobs without a file (most of them) out of it.
-create index job_queue_archive_shell_file on public.job_queue_archive (job_type, shell_file_id)
+-- A finished job goes with its patient or its file, as a live one does: erasing a profile or
+-- deleting a document leaves no payload behind here. The indexes serve those cascades, and a
+-- duplicate enqueue whose live job has just finished finds it (live_job_of_file, V071); their
+-- predicates keep jobs without a patient or a file out of them.
+alter table public.job_queue_archive
+  add constraint job_queue_archive_patient_id_fkey foreign key (patient_id)
+    references public.user_profiles (id) on delete cascade,
+  add constraint job_queue_archive_shell_file_id_fkey foreign key (shell_file_id)
+    references public.shell_files (id) on delete cascade;
+create index job_queue_archive_patient on public.job_queue_archive (patient_id) where patient_id is not null;
+create index job_queue_archive_shell_file on public.job_queue_archive (shell_file_id, job_type)
   where shell_file_id is not null;
 comment on table public.job_queue_archive is 'Finished jobs (completed, failed = dead letters, cancelled), moved out of job_queue as they finish.';
 alter table public.job_queue_archive enable row level security;

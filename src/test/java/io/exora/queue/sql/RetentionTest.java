@@ -102,6 +102,24 @@ class RetentionTest {
     assertThat(archivedIds()).containsExactly(twoHours);
   }
 
+  @Test
+  void aFinishedJobGoesWithItsFileAndItsPatientAsALiveOneDoes() {
+    UUID file = db.newShellFile();
+    UUID patient = db.su(h -> h.createQuery("select patient_id from public.shell_files where id = :f")
+        .bind("f", file).mapTo(UUID.class).one());
+    UUID done = db.enqueue("shell_file_processing",
+        "{\"shell_file_id\":\"" + file + "\",\"patient_id\":\"" + patient + "\"}");
+    assertThat(db.complete(done, "worker-a", db.claimOne("worker-a").attempt())).isTrue();
+    UUID report = db.enqueue("report_generation", "{\"patient_id\":\"" + patient + "\"}");
+    assertThat(db.cancel(report)).isTrue();
+    assertThat(archivedIds()).containsExactlyInAnyOrder(done, report);
+
+    db.su("delete from public.shell_files where id = ?", file);
+    assertThat(archivedIds()).as("the document's job went with it").containsExactly(report);
+    db.su("delete from public.user_profiles where id = ?", patient);
+    assertThat(archivedIds()).as("the profile's job went with it").isEmpty();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private static int prune(int limit) {
