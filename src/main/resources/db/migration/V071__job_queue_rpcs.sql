@@ -22,6 +22,13 @@ create function public.default_job_lane(p_job_type text) returns text
   $$;
 comment on function public.default_job_lane(text) is 'The lane a job of this type runs in when none is named.';
 
+-- job_lanes(): every lane, as CHECK job_queue_lane_fits_type (V070) allows them: what a claim for
+-- any lane and the rescue walk, lane by lane, in job_queue_ready.
+create function public.job_lanes() returns text[]
+  language sql immutable
+  as $$ select array['fast_queue', 'standard_queue', 'ai_queue_simple', 'ai_queue_complex', 'default'] $$;
+comment on function public.job_lanes() is 'Every job lane (those CHECK job_queue_lane_fits_type allows).';
+
 -- job_problem(...): what is wrong with a job's type, lane, payload, category or priority, as the
 -- message of the 22023 error that refuses it; null when nothing is. job_limits_problem: the same for
 -- its name and max_retries. These are the rules, stated once: enqueue_job_v3 raises their answer
@@ -273,7 +280,7 @@ begin
   return query
     with stale as (
       select q.id, q.last_try
-        from unnest(array['fast_queue', 'standard_queue', 'ai_queue_simple', 'ai_queue_complex', 'default']) as l(lane)
+        from unnest(public.job_lanes()) as l(lane)
         cross join generate_series(1, 10) as p(priority)
         cross join lateral (
           select q.id, q.retry_count >= q.max_retries as last_try from public.job_queue q
@@ -361,9 +368,7 @@ create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
   as $$
 #variable_conflict use_column
 declare
-  -- null = every lane: the lanes that CHECK job_queue_lane_fits_type (V070) allows.
-  v_lanes text[] := coalesce(p_job_lanes,
-                             array['fast_queue', 'standard_queue', 'ai_queue_simple', 'ai_queue_complex', 'default']);
+  v_lanes text[] := coalesce(p_job_lanes, public.job_lanes());  -- null = every lane
 begin
   if p_worker_id is null or length(p_worker_id) not between 1 and 200 then
     raise exception 'worker id must be 1 to 200 characters' using errcode = '22023';
@@ -728,7 +733,7 @@ begin
   for f in
     select p.oid::regprocedure from pg_catalog.pg_proc p
      where p.pronamespace = 'public'::regnamespace
-       and p.proname in ('default_job_lane', 'live_job_of_file', 'finished_job', 'rescue_stale_jobs_if_due', 'job_problem', 'job_limits_problem', 'raise_job_problem', 'enqueue_job_v3', 'enqueue_jobs_v3',
+       and p.proname in ('default_job_lane', 'job_lanes', 'live_job_of_file', 'finished_job', 'rescue_stale_jobs_if_due', 'job_problem', 'job_limits_problem', 'raise_job_problem', 'enqueue_job_v3', 'enqueue_jobs_v3',
                          'rescue_stale_jobs', 'claim_jobs_v3', 'claim_next_job_v3', 'heartbeat_jobs',
                          'update_job_heartbeat', 'complete_job', 'complete_jobs', 'fail_job',
                          'reschedule_job', 'cancel_job', 'retry_dead_job', 'register_worker',
