@@ -6,8 +6,8 @@
 -- else; the statement that finishes a job (complete, dead-letter, cancel) moves it to
 -- `job_queue_archive`. So the hot table is as small as the backlog, and its indexes need no
 -- predicate on status: a claim, a heartbeat and a retry-in-place change no indexed column and are
--- HOT updates (a new row version on the same page, no index entry), which is what lets the queue
--- drain several times faster than a queue that writes index entries at every step (decision 0014).
+-- HOT updates (a new row version on the same page, no index entry): the queue's SQL drains about
+-- twice as fast as when every claim and completion wrote index entries (decision 0014).
 --
 -- Job states (docs/job-states.md has the diagram):
 --   pending     enqueued, waits for scheduled_at            in: enqueue, admin retry    out: claim, cancel
@@ -98,8 +98,9 @@ create unique index job_queue_one_live_job_per_file on public.job_queue (job_typ
 -- The foreign keys' cascades (a profile or a file deleted).
 create index job_queue_patient on public.job_queue (patient_id) where patient_id is not null;
 create index job_queue_shell_file on public.job_queue (shell_file_id) where shell_file_id is not null;
--- There is no index on heartbeat_at: the rescue reads the (small, live-only) table, at most once
--- per worker.rescue_interval_seconds (rescue_stale_jobs, V071).
+-- There is no index on heartbeat_at: the rescue finds held jobs through job_queue_ready (a held job
+-- was ready before it was claimed), at most once per worker.rescue_interval_seconds
+-- (rescue_stale_jobs, V071).
 
 -- Jobs are infrastructure: users never read or write them (seed 001), only the service role.
 alter table public.job_queue enable row level security;
@@ -178,7 +179,7 @@ insert into public.system_configuration (config_key, config_value, description) 
   ('worker.rescue_jitter_seconds', '2', 'A held job is rescued between worker.timeout_seconds and this many seconds more after its last heartbeat.'),
   ('worker.retry_base_seconds', '2', 'Backoff base: a retry waits random(0, min(cap, base * 2^retry_count)).'),
   ('worker.retry_max_seconds', '3600', 'Backoff cap.'),
-  ('worker.rescue_interval_seconds', '1', 'Claims look for stale held jobs at most this often (a scan of the live jobs).'),
+  ('worker.rescue_interval_seconds', '1', 'Claims look for stale held jobs at most this often (it reads the jobs that were ready before the timeout).'),
   ('queue.retention_archive_days', '30', 'Archived jobs older than this are deleted.');
 
 -- queue_setting(key, fallback): a numeric system_configuration value, read at call time.
