@@ -1,6 +1,7 @@
 package io.exora.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
@@ -14,6 +15,18 @@ class MigrationsTest {
     MigrateResult again = Migrations.apply(owner);
     assertThat(again.migrationsExecuted).isZero();
     assertThat(again.success).isTrue();
+  }
+
+  @Test
+  void aDatabaseMigratedByAnotherBuildIsRefusedWithoutFlywaysRepairAdvice() {
+    ConnectionSettings owner = TestPostgres.newDatabase();
+    // what an earlier build whose V070 differed leaves in the history
+    TestPostgres.execute(owner, "update public.flyway_schema_history set checksum = checksum + 1 where version = '070'");
+    assertThatThrownBy(() -> Migrations.apply(owner))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("migrated by another build of Exora")
+        .hasMessageContaining("Do not run `flyway repair`")
+        .hasMessageContaining("version 070");
   }
 
   @Test
