@@ -1,10 +1,9 @@
 package io.exora.usage;
 
+import io.exora.background.Periodic;
 import io.exora.db.Caller;
 import io.exora.db.RequestTransactions;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,9 @@ public final class UsageFold implements AutoCloseable {
 
   private final RequestTransactions transactions;
   private final Duration interval;
-  private final CountDownLatch stop = new CountDownLatch(1);
-  private Thread loop;
+  private Periodic loop;
+  /** Read and written by the fold's own thread only. */
+  private boolean failing;
 
   public UsageFold(RequestTransactions transactions, Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
@@ -51,45 +51,27 @@ public final class UsageFold implements AutoCloseable {
     if (loop != null) {
       throw new IllegalStateException("the usage fold is already started");
     }
-    loop = Thread.ofPlatform().name("exora-usage-fold").daemon().start(() -> {
-      boolean failing = false;
-      do {
-        try {
-          foldNow(false);
-          failing = false;
-        } catch (RuntimeException e) {
-          if (!failing) {  // one line when the database is down, not one a second
-            log.warn("usage fold failed, retrying every {}: {}", interval, e.toString());
-          }
-          failing = true;
-        }
-      } while (!stopped());
-    });
+    loop = Periodic.start("exora-usage-fold", interval, this::foldOnSchedule);
     return this;
   }
 
-  private boolean stopped() {
+  /** One scheduled fold: a failure is logged once while it lasts, not once a second. */
+  private void foldOnSchedule() {
     try {
-      return stop.await(interval.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
+      foldNow(false);
+      failing = false;
+    } catch (RuntimeException e) {
+      if (!failing) {
+        log.warn("usage fold failed, retrying every {}: {}", interval, e.toString());
+      }
+      failing = true;
     }
   }
 
   @Override
-  public void close() {
-    stop.countDown();
-    Thread t;
-    synchronized (this) {
-      t = loop;
-    }
-    if (t != null) {
-      try {
-        t.join(Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  public synchronized void close() {
+    if (loop != null) {
+      loop.close();
     }
   }
 }

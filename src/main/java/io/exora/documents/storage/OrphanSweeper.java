@@ -1,13 +1,12 @@
 package io.exora.documents.storage;
 
+import io.exora.background.Periodic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,7 @@ public final class OrphanSweeper implements AutoCloseable {
   private final ObjectReferences references;
   private final OrphanSweeperConfig config;
   private final InstantSource clock;
-  private final CountDownLatch stop = new CountDownLatch(1);
-  private Thread loop;
+  private Periodic loop;
 
   public OrphanSweeper(ObjectStorage storage, ObjectReferences references, OrphanSweeperConfig config,
       InstantSource clock) {
@@ -97,39 +95,20 @@ public final class OrphanSweeper implements AutoCloseable {
     if (loop != null) {
       throw new IllegalStateException("the orphan sweeper is already started");
     }
-    loop = Thread.ofPlatform().name("exora-orphan-sweeper").daemon().start(() -> {
-      do {
-        try {
-          runOnce();
-        } catch (RuntimeException e) {
-          log.error("orphan sweep failed, will retry in {}: {}", config.interval(), e.getMessage());
-        }
-      } while (!stopped());
+    loop = Periodic.start("exora-orphan-sweeper", config.interval(), () -> {
+      try {
+        runOnce();
+      } catch (RuntimeException e) {
+        log.error("orphan sweep failed, will retry in {}: {}", config.interval(), e.getMessage());
+      }
     });
     return this;
   }
 
   @Override
-  public void close() {
-    stop.countDown();
-    Thread t;
-    synchronized (this) {
-      t = loop;
-    }
-    if (t != null) {
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private boolean stopped() {
-    try {
-      return stop.await(config.interval().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      return true;
+  public synchronized void close() {
+    if (loop != null) {
+      loop.close();
     }
   }
 }
