@@ -6,9 +6,6 @@ import io.exora.queue.sql.QueueDb.Claimed;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,24 +13,7 @@ import org.junit.jupiter.api.Test;
  * first. Here 1 is the highest priority and is claimed first; within one priority, the job that
  * has been ready longest (oldest scheduled_at) goes first.
  */
-class Defect1PriorityOrderTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    db.reset();
-  }
-
+class Defect1PriorityOrderTest extends QueueSqlTest {
   @Test
   void claimNextTakesPriorityOneBeforeFiveBeforeTenWhateverTheInsertionOrder() {
     UUID low = db.enqueue("system_maintenance", "{\"n\":\"low\"}", 10);

@@ -7,9 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,24 +17,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>No test sleeps: the database's view of a heartbeat's age is set directly.
  */
-class Defect2HeartbeatTimeoutTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    db.reset();
-  }
-
+class Defect2HeartbeatTimeoutTest extends QueueSqlTest {
   @Test
   void theClaimStampsHeartbeatAtWithTheClaimTransactionsNow() {
     db.enqueue("system_maintenance", "{\"n\":1}");

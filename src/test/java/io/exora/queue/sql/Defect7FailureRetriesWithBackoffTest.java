@@ -9,9 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,24 +17,7 @@ import org.junit.jupiter.api.Test;
  * backoff and full jitter, random(0, min(cap, base * 2^retry_count)); everything else is
  * dead-lettered with a reason. One statement: the job is never seen half-failed.
  */
-class Defect7FailureRetriesWithBackoffTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    db.reset();
-  }
-
+class Defect7FailureRetriesWithBackoffTest extends QueueSqlTest {
   /** What fail_job left, read in the failing transaction (so now() is the failure's time). */
   private static Map<String, Object> failAndRead(UUID id, String worker, int attempt, Boolean retryable,
       Double retryAfterSeconds) {

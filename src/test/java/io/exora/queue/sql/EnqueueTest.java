@@ -15,9 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,24 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * retry_dead_job. Bad input is refused with SQLSTATE 22023 and a message that names the problem
  * (not a constraint name), and nothing is enqueued.
  */
-class EnqueueTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    db.reset();
-  }
-
+class EnqueueTest extends QueueSqlTest {
   // ---------------------------------------------------------------------------------------------
   // Invalid input: 22023 naming the problem, nothing written
 

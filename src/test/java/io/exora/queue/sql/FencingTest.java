@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,22 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Each transition has its "applies" test and its "does not apply" twins, in the style of River's
  * CompletesARunningJob / DoesNotCompleteARetryableJob.
  */
-class FencingTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
+class FencingTest extends QueueSqlTest {
   @BeforeEach
-  void reset() {
-    db.reset();
+  void settings() {
     db.setting("worker.rescue_jitter_seconds", "0");
   }
 

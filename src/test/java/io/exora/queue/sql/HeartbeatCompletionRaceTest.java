@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,22 +17,9 @@ import org.junit.jupiter.api.Test;
  * version, and the completion must find it (a delete by the row's old physical address did not,
  * and lost completions under load). Every heartbeat must report every job still held.
  */
-class HeartbeatCompletionRaceTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
+class HeartbeatCompletionRaceTest extends QueueSqlTest {
   @Test
   void completionsRacingHeartbeatsAllLandAndHeartbeatsLoseNothing() throws Exception {
-    db.reset();
     int jobs = 3_000;
     StringBuilder batch = new StringBuilder("[");
     for (int i = 0; i < jobs; i++) {

@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,24 +15,7 @@ import org.junit.jupiter.api.Test;
  * merges them: newest first by created_at, one status or all, and pages by p_before without losing
  * or repeating a job at the boundary between the two tables.
  */
-class OperatorListTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    db.reset();
-  }
-
+class OperatorListTest extends QueueSqlTest {
   @Test
   void liveAndFinishedJobsComeNewestFirstByStatusAndPageWithoutGapsOrRepeats() {
     // oldest first: live and finished ones interleaved by creation time

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,24 +16,7 @@ import org.junit.jupiter.api.Test;
  * jobs older than queue.retention_archive_days, p_limit per call, oldest first. Live jobs never
  * move or go, however old.
  */
-class RetentionTest {
-  static QueueDb db;
-
-  @BeforeAll
-  static void open() {
-    db = QueueDb.create();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    db.reset();
-  }
-
+class RetentionTest extends QueueSqlTest {
   @Test
   void finishedJobsLeaveTheHotTableAsTheyFinishAndLiveOnesStay() {
     List<UUID> finished = List.of(finished("completed", "0 seconds"), finished("failed", "0 seconds"),
