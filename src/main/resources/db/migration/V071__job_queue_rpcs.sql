@@ -6,6 +6,20 @@
 -- here needs a guard of its own, and nothing bypasses anything.
 --
 -- Time is always the database's (now(): the transaction's start), never a worker's clock.
+--
+-- Plans. job_queue goes from empty to a million rows and back within minutes, so its statistics
+-- are always out of date, and a PL/pgSQL statement runs on a generic plan (one for any parameter
+-- values) after five calls in a session. Under either, the planner chose sequential scans for
+-- reads that must use an index: the rescue once estimated "scheduled_at < $1" at a third of the
+-- table and scanned the whole table for every lane and priority, half a second a call at 200,000
+-- queued jobs; a claim planned on an empty table's statistics sorted the whole table each time.
+-- The functions that read ranges of the queue tables therefore forbid the plans they must never
+-- use (enable_seqscan, and enable_bitmapscan where the index's order must stop the scan early) in
+-- their SET clauses; QueuePlansTest runs every RPC under both plan modes on fresh and stale
+-- statistics and fails on any sequential scan of job_queue or job_queue_archive. They also turn
+-- JIT off: PostgreSQL (before 18) forbids a plan by adding a huge cost to it, and a statement of
+-- theirs (or of a function they call) that has no other plan then passes jit_above_cost and is
+-- compiled at every call; on a server with JIT that cost a claim 200 ms of compilation.
 
 -- Default lane for a job type when the producer names none. No SET clause (it reads nothing and
 -- calls nothing that a search path could redirect), so the planner inlines it: a batch enqueue
@@ -268,10 +282,15 @@ comment on function public.enqueue_jobs_v3(jsonb) is
 -- that is behind it also holds the backlog older than the timeout, which is why claims run the
 -- rescue through rescue_stale_jobs_if_due, at most once per worker.rescue_interval_seconds. A dead
 -- worker's job is back within the timeout, the jitter and that interval.
+--
+-- Only that index may serve it (enable_seqscan, enable_bitmapscan off): see "Plans" above.
 create function public.rescue_stale_jobs(p_limit integer default 100)
   returns table (job_id uuid, new_status text)
   language plpgsql
   set search_path = ''
+  set enable_seqscan = off
+  set enable_bitmapscan = off
+  set jit = off
   as $$
 declare
   v_cutoff timestamptz := now() - make_interval(secs => public.queue_setting('worker.timeout_seconds', 60));
@@ -323,19 +342,20 @@ comment on function public.rescue_stale_jobs(integer) is
 
 -- rescue_stale_jobs_if_due: runs rescue_stale_jobs when worker.rescue_interval_seconds have passed
 -- since a claim last did, else nothing. Of claimers arriving together one runs it and the others
--- go on (SKIP LOCKED on the pace row).
+-- go on at once: the pace row is taken with SKIP LOCKED, and written only when it was taken and due,
+-- so no claim waits for another's rescue.
 create function public.rescue_stale_jobs_if_due(p_limit integer)
   returns void
   language plpgsql
   set search_path = ''
   as $$
 begin
-  update public.job_queue_rescue_state s
-     set last_run_at = now()
+  perform from public.job_queue_rescue_state s
    where s.singleton
      and s.last_run_at <= now() - make_interval(secs => public.queue_setting('worker.rescue_interval_seconds', 1))
-     and s.singleton in (select x.singleton from public.job_queue_rescue_state x for update skip locked);
+     for update skip locked;
   if found then
+    update public.job_queue_rescue_state s set last_run_at = now() where s.singleton;
     perform public.rescue_stale_jobs(p_limit);
   end if;
 end
@@ -358,13 +378,16 @@ comment on function public.rescue_stale_jobs_if_due(integer) is
 -- hash the whole table whenever its statistics were taken on a small one, and a claim then read
 -- every live job. Should a row have changed between the claim's snapshot and its lock (another
 -- claim committed it), the update by the old ctid matches nothing and the job is simply not in
--- this claim's result.
+-- this claim's result. Only job_queue_ready may serve the read (see "Plans" above).
 create function public.claim_jobs_v3(p_worker_id text, p_limit integer,
                                      p_job_types text[] default null, p_job_lanes text[] default null)
   returns table (job_id uuid, job_type text, job_lane text, job_payload jsonb, retry_count integer,
                  max_retries integer, attempt integer, patient_id uuid, shell_file_id uuid)
   language plpgsql
   set search_path = ''
+  set enable_seqscan = off
+  set enable_bitmapscan = off
+  set jit = off
   as $$
 #variable_conflict use_column
 declare
@@ -703,11 +726,15 @@ comment on function public.register_worker(text, text, text[], integer, boolean)
 
 -- prune_finished_jobs: deletes up to p_limit archived jobs that finished more than
 -- queue.retention_archive_days ago, oldest first. Returns how many; callers repeat until it returns
--- less than p_limit. (Finished jobs leave job_queue as they finish: V070.)
+-- less than p_limit. (Finished jobs leave job_queue as they finish: V070.) Only the BRIN index on
+-- completed_at may serve it, reading the block ranges that finished before the cut-off, never the
+-- whole archive (see "Plans" above).
 create function public.prune_finished_jobs(p_limit integer default 5000)
   returns integer
   language plpgsql
   set search_path = ''
+  set enable_seqscan = off
+  set jit = off
   as $$
 declare
   v_deleted integer;

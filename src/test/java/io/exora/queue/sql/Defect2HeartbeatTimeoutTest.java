@@ -2,11 +2,13 @@ package io.exora.queue.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exora.db.Caller;
 import io.exora.queue.sql.QueueDb.Claimed;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -216,8 +218,9 @@ class Defect2HeartbeatTimeoutTest extends QueueSqlTest {
 
   @Test
   void claimsLookForStaleJobsAtMostOncePerRescueIntervalButAlwaysWithinIt() {
-    // The rescue reads every live job (no index may name heartbeat_at: V070), so claims run it
-    // at the pace of worker.rescue_interval_seconds, not at every claim.
+    // No index may name heartbeat_at (V070), so the rescue reads the jobs ready before its cut-off
+    // (a backlog too, when the queue is behind): claims run it at the pace of
+    // worker.rescue_interval_seconds, not at every claim.
     db.setting("worker.rescue_jitter_seconds", "0");
     db.setting("worker.rescue_interval_seconds", "5");
     UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
@@ -233,5 +236,22 @@ class Defect2HeartbeatTimeoutTest extends QueueSqlTest {
     boolean paceReset = db.su(h -> h.createQuery(
         "select last_run_at > now() - interval '1 minute' from public.job_queue_rescue_state").mapTo(Boolean.class).one());
     assertThat(paceReset).as("the claim that rescued set the pace again").isTrue();
+  }
+
+  @Test
+  void aClaimDoesNotWaitForAnotherClaimsRescue() {
+    // A claim that finds the rescue due holds the pace row until it commits. Another claim must go
+    // on without it (SKIP LOCKED), not queue behind it, whatever plan its session has cached.
+    UUID id = db.enqueue("system_maintenance", "{\"n\":1}");
+    try (Handle rescuing = db.transactions.open(Caller.serviceRole(), "rescuing-claim")) {
+      rescuing.createQuery("select public.rescue_stale_jobs_if_due(100)").mapTo(String.class).one();
+      Claimed claimed = db.service(h -> {
+        h.execute("set local lock_timeout = '2s'");
+        h.execute("set local plan_cache_mode = force_generic_plan");  // as after five claims in a session
+        return QueueDb.claim(h, "worker-b", 1).get(0);
+      });
+      assertThat(claimed.jobId()).isEqualTo(id);
+      rescuing.rollback();
+    }
   }
 }
