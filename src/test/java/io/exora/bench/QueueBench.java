@@ -119,7 +119,7 @@ public final class QueueBench {
     for (int run = 1; run <= runs; run++) {
       int r = run;
       exora.add(withXacts(EXORA_DB, () -> workload("exora-drain-" + r, "exora-drain",
-          "jobs=" + jobs, "concurrency=" + opt("concurrency", 1_000),
+          "jobs=" + jobs, "warmup=" + opt("warmup", 20_000), "concurrency=" + opt("concurrency", 1_000),
           "claimers=" + opt("claimers", WorkerConfig.DEFAULT_CLAIMERS),
           "completers=" + opt("completers", WorkerConfig.DEFAULT_COMPLETERS), "capSeconds=" + opt("drain-cap-seconds", 300))));
       step(String.format(Locale.ROOT, "exora   run %d: enqueue %,.0f/s, drain %,.0f/s", r,
@@ -289,6 +289,7 @@ public final class QueueBench {
     Map<String, String> env = pb.environment();
     env.put("PGBOSS_URL", "postgres://" + su.user() + ":" + su.password() + "@127.0.0.1:" + pg.port() + "/" + PGBOSS_DB);
     env.put("JOBS", Integer.toString(jobs));
+    env.put("WARMUP", Integer.toString(opt("warmup", 20_000)));
     env.put("INSERT_BATCH", Integer.toString(QueueWorkloadBench.ENQUEUE_BATCH));
     env.put("BATCH_SIZE", Integer.toString(opt("pgboss-batch", 500)));
     env.put("LOCAL_CONCURRENCY", Integer.toString(opt("pgboss-concurrency", 4)));

@@ -184,7 +184,14 @@ final class QueueReport {
     b.append("Enqueue: the whole backlog first, in batches of ").append(n0(QueueWorkloadBench.ENQUEUE_BATCH))
         .append(" from one client (the original: one `enqueue_job_v3` per job, as its producers did). Drain: from the worker's ")
         .append("start until the last completion has committed. End to end: jobs / (enqueue time + drain time), ")
-        .append("i.e. 1 / (1/enqueue rate + 1/drain rate).\n\n");
+        .append("i.e. 1 / (1/enqueue rate + 1/drain rate).");
+    int warmup = medianRun.path("warmupJobs").asInt(0);
+    if (warmup > 0) {
+      b.append(" Before its timed run each system drained ").append(n0(warmup))
+          .append(" jobs of its own, untimed and then removed, in the same process (the JVM's and V8's compilers warm, ")
+          .append("as in a worker that has been running).");
+    }
+    b.append("\n\n");
     b.append("| system | enqueue jobs/s | drain jobs/s | end to end jobs/s | drain, each run |\n|---|---:|---:|---:|---|\n");
     b.append("| Exora worker runtime (one worker, lane concurrency ").append(medianRun.get("concurrency").asInt())
         .append(", claim batch ≤ ").append(medianRun.get("maxClaimBatch").asInt())

@@ -103,15 +103,26 @@ public final class QueueWorkloadBench {
 
   private void exoraDrain() throws Exception {
     int jobs = intArg("jobs", 200_000);
+    int warmup = intArg("warmup", 0);
     int concurrency = intArg("concurrency", 1_000);
     int poolSize = intArg("pool", 8);
     int claimers = intArg("claimers", WorkerConfig.DEFAULT_CLAIMERS);
     int completers = intArg("completers", WorkerConfig.DEFAULT_COMPLETERS);
+    WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency))
+        .withClaimersAndCompleters(claimers, completers);
     resetQueue();
     try (Database db = Database.open(runtime, poolSize, "bench-exora")) {
       StatementCounter counter = StatementCounter.install(db.jdbi());
       RequestTransactions tx = new RequestTransactions(db.jdbi());
       JobQueue queue = new JobQueue(tx, JSON);
+      if (warmup > 0) {
+        // A worker runs for days: its steady state, not the JIT compiling its first seconds, is
+        // what the timed drain measures. The warm-up's jobs are gone before the timed run starts.
+        enqueueBatches(queue, warmup);
+        drain(queue, tx, config, new SimpleMeterRegistry(), warmup);
+        resetQueue();
+        counter.snapshotAndReset();
+      }
 
       long t0 = System.nanoTime();
       enqueueBatches(queue, jobs);
@@ -119,32 +130,11 @@ public final class QueueWorkloadBench {
       Map<String, Long> enqueueStatements = counter.snapshotAndReset();
       checkCount("status = 'pending'", jobs);
 
-      LongAdder handled = new LongAdder();
-      JobHandler noop = ctx -> {
-        handled.increment();
-        return null;  // no transaction opened: the runtime batches the completion
-      };
-      WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency))
-          .withClaimersAndCompleters(claimers, completers);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      long t1 = System.nanoTime();
-      Worker worker = new Worker(config, queue, tx, Map.of(JOB_TYPE, noop), runtime, JSON, registry).start();
-      // Done when every handler ran and every completion batch was written (a job leaves the
-      // worker's running set only when its completion committed).
-      // A guard so that a pathological runtime cannot make the benchmark run for ever: past the
-      // cap the drain is reported as time-boxed (jobs completed so far / time).
-      long deadline = t1 + TimeUnit.SECONDS.toNanos(intArg("capSeconds", 300));
-      boolean capped = false;
-      while (handled.sum() < jobs || worker.activeJobs() > 0) {
-        if (System.nanoTime() > deadline) {
-          capped = true;
-          break;
-        }
-        LockSupport.parkNanos(1_000_000);
-      }
-      double drainSeconds = seconds(System.nanoTime() - t1);
+      Drain timed = drain(queue, tx, config, registry, jobs);
+      boolean capped = timed.capped();
+      double drainSeconds = timed.seconds();
       Map<String, Long> drainStatements = counter.snapshotAndReset();
-      worker.close();
       long drained = capped ? countWhere("status = 'completed'") : jobs;
       if (!capped) {
         checkCount("status = 'completed'", jobs);
@@ -152,6 +142,7 @@ public final class QueueWorkloadBench {
 
       out.put("system", "exora");
       out.put("jobs", jobs);
+      out.put("warmupJobs", warmup);
       out.put("enqueueBatch", ENQUEUE_BATCH);
       out.put("concurrency", concurrency);
       out.put("maxClaimBatch", config.maxClaimBatch());
@@ -169,6 +160,38 @@ public final class QueueWorkloadBench {
       out.set("drainStatements", JSON.valueToTree(drainStatements));
       out.set("claimStatement", claimTimer(registry));
       out.set("completeBatch", timer(registry, "exora.queue.complete.latency"));
+    }
+  }
+
+  /** A timed drain; {@code capped}: it hit capSeconds and was cut short. */
+  private record Drain(boolean capped, double seconds) {}
+
+  /**
+   * Drains {@code jobs} queued no-op jobs with a worker of its own, timed from its start until every
+   * handler ran and every completion batch was written (a job leaves the worker's running set only
+   * when its completion committed); the worker's shutdown is not timed. The cap (capSeconds) is a
+   * guard so that a pathological runtime cannot make the benchmark run for ever.
+   */
+  private Drain drain(JobQueue queue, RequestTransactions tx, WorkerConfig config, SimpleMeterRegistry registry,
+      int jobs) {
+    LongAdder handled = new LongAdder();
+    JobHandler noop = ctx -> {
+      handled.increment();
+      return null;  // no transaction opened: the runtime batches the completion
+    };
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(intArg("capSeconds", 300));
+    Worker worker = new Worker(config, queue, tx, Map.of(JOB_TYPE, noop), runtime, JSON, registry).start();
+    try {
+      while (handled.sum() < jobs || worker.activeJobs() > 0) {
+        if (System.nanoTime() > deadline) {
+          return new Drain(true, seconds(System.nanoTime() - start));
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+      return new Drain(false, seconds(System.nanoTime() - start));
+    } finally {
+      worker.close();
     }
   }
 

@@ -34,10 +34,10 @@ import org.slf4j.MDC;
  * virtual thread, keeps all of them alive with one heartbeat statement, and finishes each with a
  * fenced write. It knows job types only as keys of its handler map.
  *
- * <p>Threads: {@code claimers} dispatchers (each claims, on its own connection, so one claim runs
- * on the server while another's jobs are handed out), a heart-beater (also refreshes the registry
- * and metrics), {@code completers} threads writing batches of completions, a LISTEN connection for
- * wake-ups, and one virtual thread per running job.
+ * <p>Threads: {@code claimers} dispatchers (one by default, see {@link WorkerConfig#DEFAULT_CLAIMERS};
+ * each claims on its own connection), a heart-beater (also refreshes the registry and metrics),
+ * {@code completers} threads writing batches of completions, a LISTEN connection for wake-ups, and
+ * one virtual thread per running job.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);

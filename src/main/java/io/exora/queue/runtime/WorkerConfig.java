@@ -28,9 +28,16 @@ public record WorkerConfig(
   public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_CLAIM_BATCH = 500;
   public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(60);
-  /** Two: one claim's round trips and commit overlap the other's execution on the server. */
-  public static final int DEFAULT_CLAIMERS = 2;
-  /** Two, for the same reason (docs/decisions/0013-queue-drain-throughput.md). */
+  /**
+   * One. Claims of one worker read the same head of job_queue_ready, so a second claimer mostly
+   * steps over the rows the first has locked (SKIP LOCKED): the drain fell from about 35,000 to
+   * 21,000 jobs/s with two (docs/decisions/0015-queue-plans-and-one-claimer.md).
+   */
+  public static final int DEFAULT_CLAIMERS = 1;
+  /**
+   * Two: one batch's round trips and commit overlap the other's execution on the server; their
+   * batches are disjoint, so they never wait for each other.
+   */
   public static final int DEFAULT_COMPLETERS = 2;
 
   public WorkerConfig {
