@@ -191,11 +191,15 @@ comment on function public.enqueue_job_v3(text, text, jsonb, text, integer, time
 -- enqueue_job_v3 (job_type, job_name, job_payload, job_category, priority, scheduled_at) plus
 -- optional job_lane and max_retries. Returns one row per job, in input order; like
 -- enqueue_job_v3, a file job that has a live job of the same type for the same shell file (enqueued
--- earlier, or earlier in the same batch) returns that job's id instead of a new one.
+-- earlier, or earlier in the same batch) returns that job's id instead of a new one. Reading the
+-- rows back joins the batch to job_queue by id, which a plan on stale statistics did by scanning
+-- the whole table (see "Plans" above).
 create function public.enqueue_jobs_v3(p_jobs jsonb)
   returns table (job_id uuid, scheduled_at timestamptz)
   language plpgsql
   set search_path = ''
+  set enable_seqscan = off
+  set jit = off
   as $$
 #variable_conflict use_column
 declare

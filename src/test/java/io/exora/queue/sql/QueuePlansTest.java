@@ -61,6 +61,7 @@ class QueuePlansTest extends QueueSqlTest {
       db.su("analyze public.job_queue; analyze public.job_queue_archive");
     }
 
+    UUID file = db.newShellFile();  // its job is enqueued again at every round: a live duplicate
     Map<String, Long> scans = db.service(h -> {
       h.execute("set local plan_cache_mode = " + planMode);
       Map<String, Long> seen = new LinkedHashMap<>();
@@ -83,7 +84,18 @@ class QueuePlansTest extends QueueSqlTest {
             .bind("id", second.jobId()).bind("worker", "worker-" + i).bind("attempt", second.attempt())
             .mapTo(Boolean.class).one();
         count(seen, "reschedule_job", h);
-        List<Claimed> rest = claimed.subList(2, claimed.size());
+        Claimed third = claimed.get(2);
+        QueueDb.fail(h, third.jobId(), "worker-" + i, third.attempt(), "fatal", false, null);
+        h.createQuery("select public.retry_dead_job(:id)").bind("id", third.jobId()).mapTo(Boolean.class).one();
+        count(seen, "fail_job (dead letter) and retry_dead_job", h);
+        List<UUID> enqueued = h.createQuery("select job_id from public.enqueue_jobs_v3(cast(:jobs as jsonb))")
+            .bind("jobs", "[{\"job_type\":\"system_maintenance\",\"job_payload\":{\"n\":1}},"
+                + "{\"job_type\":\"shell_file_processing\",\"job_payload\":{\"shell_file_id\":\"" + file + "\"}}]")
+            .mapTo(UUID.class).list();
+        count(seen, "enqueue_jobs_v3", h);
+        h.createQuery("select public.cancel_job(:id, 'test')").bind("id", enqueued.get(0)).mapTo(Boolean.class).one();
+        count(seen, "cancel_job", h);
+        List<Claimed> rest = claimed.subList(3, claimed.size());
         h.createQuery("select count(*) from public.complete_jobs(:worker, :ids, :attempts)")
             .bind("worker", "worker-" + i).bindArray("ids", UUID.class, ids(rest))
             .bindArray("attempts", Integer.class, attempts(rest)).mapTo(Long.class).one();
@@ -94,7 +106,8 @@ class QueuePlansTest extends QueueSqlTest {
       return seen;
     });
     Map<String, Long> none = new LinkedHashMap<>();
-    List.of("claim_jobs_v3", "rescue_stale_jobs", "heartbeat_jobs", "fail_job", "reschedule_job", "complete_jobs",
+    List.of("claim_jobs_v3", "rescue_stale_jobs", "heartbeat_jobs", "fail_job", "reschedule_job",
+        "fail_job (dead letter) and retry_dead_job", "enqueue_jobs_v3", "cancel_job", "complete_jobs",
         "prune_finished_jobs").forEach(f -> none.put(f, 0L));
     assertThat(scans).as("sequential scans of job_queue and job_queue_archive, by function").isEqualTo(none);
   }
@@ -119,7 +132,7 @@ class QueuePlansTest extends QueueSqlTest {
              where p.pronamespace = 'public'::regnamespace
                and exists (select 1 from unnest(p.proconfig) c where c like 'enable\\_%=off')
              order by 1""").mapTo(String.class).list());
-    assertThat(forbidding).contains("claim_jobs_v3", "rescue_stale_jobs", "prune_finished_jobs");
+    assertThat(forbidding).contains("claim_jobs_v3", "rescue_stale_jobs", "prune_finished_jobs", "enqueue_jobs_v3");
     assertThat(offenders).as("functions that turn a plan type off but leave JIT on").isEmpty();
   }
 
