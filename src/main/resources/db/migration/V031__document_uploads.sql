@@ -37,6 +37,11 @@ grant insert (patient_id, uploaded_by, filename, original_filename, file_size_by
 -- is written); on a plan without, the usage fold counts it once this transaction has committed.
 -- Concurrent calls with one key serialise on the unique index shell_files_uploader_idempotency_key: one
 -- creates, the others replay (or conflict).
+--
+-- p_ai_provider and p_ai_model name the AI pair that will read the document (the server's
+-- configuration; null for the offline extractor). A document read as text (every type but C-CDA
+-- and FHIR, which are parsed) gets them in its job's payload, so the enqueue backpressure hook
+-- (V080) schedules the job for when that pair has capacity instead of at once.
 create function public.register_upload(
   p_patient_id        uuid,
   p_filename          text,
@@ -46,7 +51,9 @@ create function public.register_upload(
   p_document_type     text,
   p_storage_path      text,
   p_content_sha256    text,
-  p_idempotency_key   text default null
+  p_idempotency_key   text default null,
+  p_ai_provider       text default null,
+  p_ai_model          text default null
 ) returns table (shell_file_id uuid, job_id uuid, outcome text)
   language plpgsql
   security definer
@@ -95,7 +102,10 @@ begin
     from public.enqueue_job_v3('shell_file_processing', left('process ' || p_filename, 200),
            jsonb_build_object('shell_file_id', v_file, 'patient_id', p_patient_id,
                               'job_lane', case when p_document_type in ('ccda', 'fhir', 'text')
-                                               then 'fast_queue' else 'standard_queue' end),
+                                               then 'fast_queue' else 'standard_queue' end)
+           || case when p_ai_provider is not null and p_document_type not in ('ccda', 'fhir')
+                   then jsonb_build_object('ai_provider', p_ai_provider, 'ai_model', coalesce(p_ai_model, '*'))
+                   else '{}'::jsonb end,
            'standard', 5) e;
   update public.shell_files f set processing_job_id = v_job where f.id = v_file
   returning * into v_created;
@@ -109,8 +119,8 @@ begin
   return query select v_file, v_job, 'created'::text;
 end
 $$;
-comment on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text) is
+comment on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text, text, text) is
   'Caller needs upload rights on p_patient_id (42501). Inserts the shell file and enqueues its processing job atomically, metered: checked and counted against a plan with upload limits (EX402 over a limit), else marked for the usage fold; returns created, replayed (same key and content) or conflict.';
-revoke all on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text) from public, anon;
-grant execute on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text)
+revoke all on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text, text, text) from public, anon;
+grant execute on function public.register_upload(uuid, text, text, bigint, text, text, text, text, text, text, text)
   to authenticated;

@@ -2,6 +2,7 @@ package io.exora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.exora.ai.AiConfig;
 import io.exora.api.HttpApi;
 import io.exora.api.Requests;
 import io.exora.auth.JwtSecret;
@@ -12,6 +13,7 @@ import io.exora.config.ExoraConfig;
 import io.exora.db.Database;
 import io.exora.db.ProvisionedDatabase;
 import io.exora.db.RequestTransactions;
+import io.exora.documents.ShellFiles;
 import io.exora.documents.Uploads;
 import io.exora.documents.storage.ObjectStorage;
 import io.exora.documents.storage.OrphanSweeper;
@@ -138,7 +140,12 @@ public final class Server implements AutoCloseable {
     RequestTransactions transactions = new RequestTransactions(pool.jdbi());
     Requests requests = new Requests(verifier, transactions);
     return new HttpApi.Parts(requests, new PasswordHasher(config.passwordHashCost()), issuer,
-        pool.dataSource(), config.maxJsonBodyBytes(), metrics, new Uploads(storage, transactions));
+        pool.dataSource(), config.maxJsonBodyBytes(), metrics, new Uploads(storage, transactions, aiReader(config.ai())));
+  }
+
+  /** The vendor pair the workers call to read documents; none for the offline extractor. */
+  private static ShellFiles.AiReader aiReader(AiConfig ai) {
+    return ai.provider() == AiConfig.Provider.LOCAL ? null : new ShellFiles.AiReader(ai.provider().id(), ai.model());
   }
 
   private static Worker startWorker(ExoraConfig config, ProvisionedDatabase database, Database pool,

@@ -17,16 +17,29 @@ public final class ShellFiles {
 
   public record Registration(UUID shellFileId, UUID jobId, String outcome) {}
 
+  /**
+   * The vendor and model the workers call to read documents, named in each job that will need
+   * them, so that the queue schedules the job for when that pair has capacity (V080's hook).
+   */
+  public record AiReader(String provider, String model) {}
+
   private ShellFiles() {}
 
+  /**
+   * Records the stored document and enqueues its processing (register_upload). {@code reader}
+   * names the AI pair that will read it, or is null when no vendor will (V031).
+   */
   public static Registration register(Handle h, UUID patientId, String filename, String originalFilename,
-      long sizeBytes, DocumentType type, String storageKey, String sha256, String idempotencyKey) {
+      long sizeBytes, DocumentType type, String storageKey, String sha256, String idempotencyKey, AiReader reader) {
     return h.createQuery("""
             select shell_file_id, job_id, outcome
-              from public.register_upload(:patient, :filename, :original, :size, :mime, :type, :key, :sha, :idem)""")
+              from public.register_upload(:patient, :filename, :original, :size, :mime, :type, :key, :sha, :idem,
+                                          :aiProvider, :aiModel)""")
         .bind("patient", patientId).bind("filename", filename).bind("original", originalFilename)
         .bind("size", sizeBytes).bind("mime", type.mimeType()).bind("type", type.code())
         .bind("key", storageKey).bind("sha", sha256).bind("idem", idempotencyKey)
+        .bind("aiProvider", reader == null ? null : reader.provider())
+        .bind("aiModel", reader == null ? null : reader.model())
         .map((rs, ctx) -> new Registration(rs.getObject("shell_file_id", UUID.class),
             rs.getObject("job_id", UUID.class), rs.getString("outcome")))
         .one();

@@ -37,13 +37,16 @@ public final class Uploads {
 
   private final ObjectStorage storage;
   private final RequestTransactions transactions;
+  private final ShellFiles.AiReader aiReader;
 
   /** What the uploader gets back; {@code replayed} when the idempotency key was seen with this content. */
   public record Registered(UUID shellFileId, UUID jobId, boolean replayed) {}
 
-  public Uploads(ObjectStorage storage, RequestTransactions transactions) {
+  /** @param aiReader the AI pair that reads documents, or null when no vendor does (the offline extractor) */
+  public Uploads(ObjectStorage storage, RequestTransactions transactions, ShellFiles.AiReader aiReader) {
     this.storage = storage;
     this.transactions = transactions;
+    this.aiReader = aiReader;
   }
 
   /**
@@ -101,7 +104,7 @@ public final class Uploads {
       ShellFiles.Registration r;
       try {
         r = transactions.run(caller, correlationId, h -> ShellFiles.register(h, patientId,
-            name, name, stored.size(), type, key, stored.sha256(), idempotencyKey));
+            name, name, stored.size(), type, key, stored.sha256(), idempotencyKey, aiReader));
       } catch (RuntimeException e) {
         SQLException limit = withSqlState(e, UsageLimits.PLAN_LIMIT_SQLSTATE);
         if (limit != null) {

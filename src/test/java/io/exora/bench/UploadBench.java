@@ -281,7 +281,7 @@ public final class UploadBench {
                   throw new IllegalStateException(refusal);
                 });
             transactions.run(caller, null, h -> ShellFiles.register(h, account.profileId, "db.txt", "db.txt",
-                102_400, DocumentType.TEXT, "shell-files/" + keyPrefix + index, sha, keyPrefix + index));
+                102_400, DocumentType.TEXT, "shell-files/" + keyPrefix + index, sha, keyPrefix + index, null));
             statuses[index] = 201;
           } catch (RuntimeException e) {
             bodies[index] = e.toString();

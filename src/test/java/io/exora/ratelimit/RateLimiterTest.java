@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.exora.db.Caller;
 import io.exora.db.DbRole;
+import io.exora.documents.DocumentType;
+import io.exora.documents.ShellFiles;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -407,6 +409,52 @@ class RateLimiterTest {
     assertThat(Duration.between(now, other)).isLessThan(Duration.ofSeconds(2));
     Instant plain = enqueue("{\"n\":1}");
     assertThat(Duration.between(now, plain)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void anUploadThatASaturatedVendorWillReadIsScheduledForWhenItFrees() {
+    // register_upload names the server's AI pair in the job of a document read as text; a parsed
+    // C-CDA or FHIR document, or a server on the offline extractor, names none and runs at once.
+    db.put(P, M, 1, null, null, null, null);
+    granted(acquire(1));
+    UUID user = UUID.randomUUID();
+    UUID profile = UUID.randomUUID();
+    db.su(h -> {
+      h.execute("insert into auth.users (id, email, encrypted_password) values (?, ?, 'x')", user, user + "@test.invalid");
+      return h.execute("insert into public.user_profiles (id, account_owner_id, profile_type, display_name) values (?, ?, 'self', 'P')",
+          profile, user);
+    });
+    Caller uploader = new Caller(DbRole.AUTHENTICATED, "{\"role\":\"authenticated\",\"sub\":\"" + user + "\"}");
+    ShellFiles.AiReader reader = new ShellFiles.AiReader(P, M);
+    Instant now = db.dbNow();
+
+    Map<String, Object> scan = uploadedJob(uploader, profile, DocumentType.PDF, reader);
+    assertThat(scan).containsEntry("ai_provider", P).containsEntry("ai_model", M);
+    assertThat(Duration.between(now, (Instant) scan.get("scheduled_at"))).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(62));
+    Map<String, Object> ccda = uploadedJob(uploader, profile, DocumentType.CCDA, reader);
+    assertThat(ccda.get("ai_provider")).isNull();
+    assertThat(Duration.between(now, (Instant) ccda.get("scheduled_at"))).isLessThan(Duration.ofSeconds(2));
+    Map<String, Object> offline = uploadedJob(uploader, profile, DocumentType.PDF, null);
+    assertThat(offline.get("ai_provider")).isNull();
+    assertThat(Duration.between(now, (Instant) offline.get("scheduled_at"))).isLessThan(Duration.ofSeconds(2));
+  }
+
+  /** Registers an upload as the user; its job's scheduled_at and the AI pair its payload names. */
+  private static Map<String, Object> uploadedJob(Caller uploader, UUID profile, DocumentType type, ShellFiles.AiReader reader) {
+    ShellFiles.Registration r = db.transactions.run(uploader, "upload", h -> ShellFiles.register(h, profile, "doc",
+        "doc", 1_000, type, "shell-files/" + UUID.randomUUID(), "0".repeat(64), null, reader));
+    assertThat(r.outcome()).isEqualTo("created");
+    return db.su(h -> h.createQuery("""
+            select scheduled_at, job_payload ->> 'ai_provider' as ai_provider, job_payload ->> 'ai_model' as ai_model
+              from public.job_queue where id = :id""")
+        .bind("id", r.jobId())
+        .map((rs, ctx) -> {
+          Map<String, Object> row = new java.util.HashMap<>();
+          row.put("scheduled_at", rs.getTimestamp("scheduled_at").toInstant());
+          row.put("ai_provider", rs.getString("ai_provider"));
+          row.put("ai_model", rs.getString("ai_model"));
+          return row;
+        }).one());
   }
 
   private static Instant enqueue(String payload) {
