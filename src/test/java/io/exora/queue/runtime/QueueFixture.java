@@ -66,7 +66,13 @@ public final class QueueFixture implements AutoCloseable {
   }
 
   public Worker startWorker(String id, int concurrency, Map<String, JobHandler> handlers) {
+    return startWorker(id, concurrency, WorkerConfig.DEFAULT_CLAIMERS, handlers);
+  }
+
+  /** A worker of the default lane with {@code claimers} claiming threads. */
+  public Worker startWorker(String id, int concurrency, int claimers, Map<String, JobHandler> handlers) {
     WorkerConfig config = WorkerConfig.defaults(id, Map.of("default", concurrency))
+        .withClaimersAndCompleters(claimers, WorkerConfig.DEFAULT_COMPLETERS)
         .withHeartbeatInterval(Duration.ofMillis(500))
         .withPollInterval(Duration.ofMillis(250))
         .withShutdownDeadline(Duration.ofSeconds(5));

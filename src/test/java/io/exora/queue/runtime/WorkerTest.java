@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WorkerTest {
@@ -29,6 +30,30 @@ class WorkerTest {
       assertThat(f.count("select count(distinct job_id) from test_effects")).isEqualTo(10_000);
       assertThat(f.count("select count(*) from job_queue_all where attempt <> 1")).isZero();
       assertThat(f.count("select count(distinct worker_id) from job_queue_all")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void severalClaimersOfOneWorkerNeverRunMoreJobsThanTheLaneAllows() throws Exception {
+    // Each claimer reserves its slots before it claims, so claims in flight together stay within
+    // the cap (one claimer is the default; several must still be safe).
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      f.enqueue(2_000);
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      f.startWorker("three-claimers", 8, 3, Map.of("system_maintenance", ctx -> {
+        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(1);
+        } finally {
+          running.decrementAndGet();
+        }
+        return null;
+      }));
+      QueueFixture.await("all jobs completed", Duration.ofSeconds(60),
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 2_000);
+      assertThat(most.get()).as("jobs running at once").isBetween(2, 8);
+      assertThat(f.count("select count(*) from job_queue_all where attempt <> 1")).isZero();
     }
   }
 
