@@ -195,8 +195,8 @@ final class QueueReport {
     b.append("| system | enqueue jobs/s | drain jobs/s | end to end jobs/s | drain, each run |\n|---|---:|---:|---:|---|\n");
     b.append("| Exora worker runtime (one worker, lane concurrency ").append(medianRun.get("concurrency").asInt())
         .append(", claim batch ≤ ").append(medianRun.get("maxClaimBatch").asInt())
-        .append(", ").append(medianRun.path("claimers").asInt(1)).append(" claimers, ")
-        .append(medianRun.path("completers").asInt(1)).append(" completers) | ")
+        .append(", ").append(count(medianRun.path("claimers").asInt(1), "claimer")).append(", ")
+        .append(count(medianRun.path("completers").asInt(1), "completer")).append(") | ")
         .append(n0(exEnq)).append(" | **").append(n0(exDrain)).append("** | ").append(n0(exE2e)).append(" | ")
         .append(all(exora, x -> x.get("drainRate").asDouble()))
         .append(anyTimeBoxed(exora) ? " (a run hit the drain cap: its rate is jobs completed by then / time)" : "")
@@ -378,5 +378,10 @@ final class QueueReport {
       Files.createDirectories(doc.getParent());
     }
     Files.writeString(doc, result);
+  }
+
+  /** "1 claimer", "2 claimers". */
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }
