@@ -2,13 +2,16 @@ package io.exora.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.UUID;
 
 /** A small HTTP client for the v1 API in tests: JSON in, status + JSON + headers out. */
 public final class ApiClient {
@@ -70,6 +73,27 @@ public final class ApiClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  /**
+   * POST /v1/shell-files as the API expects it: multipart with {@code patient_id} first, then the
+   * file; {@code bearer} and {@code idempotencyKey} may be null (left out).
+   */
+  public HttpRequest.Builder uploadRequest(String bearer, UUID patient, String name, byte[] content,
+      String idempotencyKey) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 512);
+    body.writeBytes(("--b0undary\r\nContent-Disposition: form-data; name=\"patient_id\"\r\n\r\n" + patient
+        + "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(content);
+    body.writeBytes("\r\n--b0undary--\r\n".getBytes(StandardCharsets.UTF_8));
+    HttpRequest.Builder b = builder("/v1/shell-files", bearer)
+        .header("Content-Type", "multipart/form-data; boundary=b0undary")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
     }
     return b;
   }

@@ -279,7 +279,7 @@ class DocumentsApiTest {
   void uploadingForSomeoneElsesProfileIsForbiddenAndStoresNothing() throws Exception {
     JsonNode stranger = api.signup("docs-stranger@example.org", "correct horse battery", "Stranger");
     long before = storedObjects();
-    ApiClient.Response r = api.send(multipart(stranger.get("access_token").asText(), profileId, "x.txt",
+    ApiClient.Response r = api.send(api.uploadRequest(stranger.get("access_token").asText(), profileId, "x.txt",
         "Pulse 70 bpm\n".getBytes(StandardCharsets.UTF_8), null));
     assertThat(r.status()).isEqualTo(403);
     assertThat(storedObjects()).isEqualTo(before);
@@ -294,7 +294,7 @@ class DocumentsApiTest {
         .POST(HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"patient_id\"\r\n\r\n"
             + profileId + "\r\n--b--\r\n"));
     assertThat(api.send(noFile).status()).isEqualTo(400);
-    assertThat(api.send(multipart(null, profileId, "a.txt", new byte[] {'a'}, null)).status()).isEqualTo(401);
+    assertThat(api.send(api.uploadRequest(null, profileId, "a.txt", new byte[] {'a'}, null)).status()).isEqualTo(401);
     assertThat(api.post("/v1/shell-files", token, Map.of("file", "x")).errorCode()).isEqualTo("invalid_upload");
   }
 
@@ -392,23 +392,7 @@ class DocumentsApiTest {
   }
 
   private static ApiClient.Response upload(String name, byte[] content, String key) {
-    return api.send(multipart(token, profileId, name, content, key));
-  }
-
-  private static HttpRequest.Builder multipart(String bearer, UUID patient, String name, byte[] content, String key) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 512);
-    body.writeBytes(("--b0undary\r\nContent-Disposition: form-data; name=\"patient_id\"\r\n\r\n" + patient
-        + "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(content);
-    body.writeBytes("\r\n--b0undary--\r\n".getBytes(StandardCharsets.UTF_8));
-    HttpRequest.Builder b = api.builder("/v1/shell-files", bearer)
-        .header("Content-Type", "multipart/form-data; boundary=b0undary")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-    if (key != null) {
-      b.header("Idempotency-Key", key);
-    }
-    return b;
+    return api.send(api.uploadRequest(token, profileId, name, content, key));
   }
 
   private static JsonNode events(JsonNode file) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -35,15 +36,22 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** A server whose configuration also has {@code environment}'s variables (they win). */
+  public static TestServer start(Map<String, String> environment) {
     try {
       ConnectionSettings owner = TestPostgres.newDatabase();
       Path dataDir = Files.createTempDirectory("exora-test-data");
-      ExoraConfig config = ExoraConfig.fromEnvironment(Map.of(
+      Map<String, String> env = new HashMap<>(Map.of(
           "EXORA_DATA_DIR", dataDir.toString(),
           "EXORA_PORT", "0",
           "EXORA_JWT_SECRET", JWT_SECRET,
           "EXORA_PASSWORD_HASH_COST", "4",
           "EXORA_DB_POOL_SIZE", "4"));
+      env.putAll(environment);
+      ExoraConfig config = ExoraConfig.fromEnvironment(env);
       Server server = Server.start(config,
           ProvisionedDatabase.existing(owner, TestPostgres.runtime(owner)), Server.Role.API);
       return new TestServer(server, owner, dataDir);

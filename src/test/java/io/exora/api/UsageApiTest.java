@@ -3,7 +3,6 @@ package io.exora.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -64,19 +63,7 @@ class UsageApiTest {
   }
 
   private static ApiClient.Response upload(Account a, String name, byte[] content, String key) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 512);
-    body.writeBytes(("--b0undary\r\nContent-Disposition: form-data; name=\"patient_id\"\r\n\r\n" + a.profileId()
-        + "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(content);
-    body.writeBytes("\r\n--b0undary--\r\n".getBytes(StandardCharsets.UTF_8));
-    HttpRequest.Builder b = api.builder("/v1/shell-files", a.token())
-        .header("Content-Type", "multipart/form-data; boundary=b0undary")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-    if (key != null) {
-      b.header("Idempotency-Key", key);
-    }
-    return api.send(b);
+    return api.send(api.uploadRequest(a.token(), a.profileId(), name, content, key));
   }
 
   private static long storedObjects() {
