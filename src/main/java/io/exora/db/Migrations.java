@@ -26,8 +26,10 @@ public final class Migrations {
     } catch (FlywayValidateException e) {
       // Flyway's own advice ("run repair") would record the new migrations as applied without
       // running them, and leave a schema that matches neither build.
-      throw new IllegalStateException("""
-          this database was migrated by another build of Exora, whose migrations differ from this           build's; Exora has no upgrade path between pre-release builds. Do not run `flyway repair`           (it would mark this build's migrations as applied without running them): use a new           database (or an empty EXORA_DATA_DIR for the embedded one). Flyway said: """ + e.getMessage(), e);
+      throw new IllegalStateException("this database was migrated by another build of Exora, whose migrations"
+          + " differ from this build's; Exora has no upgrade path between pre-release builds. Do not run"
+          + " `flyway repair` (it would mark this build's migrations as applied without running them): use a"
+          + " new database (or an empty EXORA_DATA_DIR for the embedded one). Flyway said: " + e.getMessage(), e);
     }
     if (result.migrationsExecuted > 0) {
       log.info("applied {} migration(s); schema now at version {}", result.migrationsExecuted,
