@@ -102,13 +102,20 @@ class QueuePlansTest extends QueueSqlTest {
         count(seen, "complete_jobs", h);
         h.createQuery("select public.prune_finished_jobs(10)").mapTo(Integer.class).one();
         count(seen, "prune_finished_jobs", h);
+        // The operators' listing, for any status, a live one and one only the archive holds (a
+        // status mostly absent from a large backlog, such as 'processing', may be scanned for).
+        for (String status : new String[] {null, "pending", "failed"}) {
+          h.createQuery("select count(*) from public.operator_list_jobs(:status, 50)").bind("status", status)
+              .mapTo(Long.class).one();
+        }
+        count(seen, "operator_list_jobs", h);
       }
       return seen;
     });
     Map<String, Long> none = new LinkedHashMap<>();
     List.of("claim_jobs_v3", "rescue_stale_jobs", "heartbeat_jobs", "fail_job", "reschedule_job",
         "fail_job (dead letter) and retry_dead_job", "enqueue_jobs_v3", "cancel_job", "complete_jobs",
-        "prune_finished_jobs").forEach(f -> none.put(f, 0L));
+        "prune_finished_jobs", "operator_list_jobs").forEach(f -> none.put(f, 0L));
     assertThat(scans).as("sequential scans of job_queue and job_queue_archive, by function").isEqualTo(none);
   }
 
