@@ -123,7 +123,7 @@ public final class QueueBench {
       int r = run;
       exora.add(withXacts(EXORA_DB, () -> workload("exora-drain-" + r, "exora-drain",
           "jobs=" + jobs, "warmup=" + opt("warmup", 20_000), "concurrency=" + opt("concurrency", 1_000),
-          "claimers=" + opt("claimers", WorkerConfig.DEFAULT_CLAIMERS),
+          "workers=" + opt("workers", 1), "claimers=" + opt("claimers", WorkerConfig.DEFAULT_CLAIMERS),
           "completers=" + opt("completers", WorkerConfig.DEFAULT_COMPLETERS), "capSeconds=" + opt("drain-cap-seconds", 300))));
       step(String.format(Locale.ROOT, "exora   run %d: enqueue %,.0f/s, drain %,.0f/s", r,
           last(exora).get("enqueueRate").asDouble(), last(exora).get("drainRate").asDouble()));

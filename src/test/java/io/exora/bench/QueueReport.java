@@ -193,7 +193,9 @@ final class QueueReport {
     }
     b.append("\n\n");
     b.append("| system | enqueue jobs/s | drain jobs/s | end to end jobs/s | drain, each run |\n|---|---:|---:|---:|---|\n");
-    b.append("| Exora worker runtime (one worker, lane concurrency ").append(medianRun.get("concurrency").asInt())
+    int workers = medianRun.path("workers").asInt(1);
+    b.append("| Exora worker runtime (").append(workers == 1 ? "one worker" : workers + " workers, each with")
+        .append(" lane concurrency ").append(medianRun.get("concurrency").asInt())
         .append(", claim batch ≤ ").append(medianRun.get("maxClaimBatch").asInt())
         .append(", ").append(count(medianRun.path("claimers").asInt(1), "claimer")).append(", ")
         .append(count(medianRun.path("completers").asInt(1), "completer")).append(") | ")
@@ -217,13 +219,13 @@ final class QueueReport {
         .append(n1(claim.get("meanMs").asDouble())).append(" ms on average over ").append(claim.get("count").asLong())
         .append(" claims (max ").append(n1(claim.get("maxMs").asDouble())).append(" ms): ")
         .append(n1(claim.get("totalSeconds").asDouble())).append(" s of claiming in the ").append(n1(medianRun.get("drainSeconds").asDouble()))
-        .append(" s drain, on ").append(medianRun.path("claimers").asInt(1)).append(" claiming thread(s)");
+        .append(" s drain, on ").append(workers * medianRun.path("claimers").asInt(1)).append(" claiming thread(s)");
     JsonNode complete = medianRun.get("completeBatch");
     if (complete != null && complete.has("count")) {
       b.append("; its completion batches (`exora.queue.complete.latency`, commit included) took ")
           .append(n1(complete.get("meanMs").asDouble())).append(" ms on average over ").append(complete.get("count").asLong())
           .append(" batches: ").append(n1(complete.get("totalSeconds").asDouble())).append(" s on ")
-          .append(medianRun.path("completers").asInt(1)).append(" completing thread(s)");
+          .append(workers * medianRun.path("completers").asInt(1)).append(" completing thread(s)");
     }
     b.append(".\n\n");
     List<String> failures = new ArrayList<>();

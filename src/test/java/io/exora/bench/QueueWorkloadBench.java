@@ -108,8 +108,13 @@ public final class QueueWorkloadBench {
     int poolSize = intArg("pool", 8);
     int claimers = intArg("claimers", WorkerConfig.DEFAULT_CLAIMERS);
     int completers = intArg("completers", WorkerConfig.DEFAULT_COMPLETERS);
-    WorkerConfig config = WorkerConfig.defaults("bench-exora", Map.of("default", concurrency))
-        .withClaimersAndCompleters(claimers, completers);
+    int workers = intArg("workers", 1);
+    List<WorkerConfig> configs = new ArrayList<>();
+    for (int i = 1; i <= workers; i++) {
+      configs.add(WorkerConfig.defaults(workers == 1 ? "bench-exora" : "bench-exora-" + i, Map.of("default", concurrency))
+          .withClaimersAndCompleters(claimers, completers));
+    }
+    WorkerConfig config = configs.get(0);
     resetQueue();
     try (Database db = Database.open(runtime, poolSize, "bench-exora")) {
       StatementCounter counter = StatementCounter.install(db.jdbi());
@@ -119,7 +124,7 @@ public final class QueueWorkloadBench {
         // A worker runs for days: its steady state, not the JIT compiling its first seconds, is
         // what the timed drain measures. The warm-up's jobs are gone before the timed run starts.
         enqueueBatches(queue, warmup);
-        drain(queue, tx, config, new SimpleMeterRegistry(), warmup);
+        drain(queue, tx, configs, new SimpleMeterRegistry(), warmup);
         resetQueue();
         counter.snapshotAndReset();
       }
@@ -131,7 +136,7 @@ public final class QueueWorkloadBench {
       checkCount("status = 'pending'", jobs);
 
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      Drain timed = drain(queue, tx, config, registry, jobs);
+      Drain timed = drain(queue, tx, configs, registry, jobs);
       boolean capped = timed.capped();
       double drainSeconds = timed.seconds();
       Map<String, Long> drainStatements = counter.snapshotAndReset();
@@ -144,6 +149,7 @@ public final class QueueWorkloadBench {
       out.put("jobs", jobs);
       out.put("warmupJobs", warmup);
       out.put("enqueueBatch", ENQUEUE_BATCH);
+      out.put("workers", workers);
       out.put("concurrency", concurrency);
       out.put("maxClaimBatch", config.maxClaimBatch());
       out.put("claimers", config.claimers());
@@ -167,13 +173,14 @@ public final class QueueWorkloadBench {
   private record Drain(boolean capped, double seconds) {}
 
   /**
-   * Drains {@code jobs} queued no-op jobs with a worker of its own, timed from its start until every
-   * handler ran and every completion batch was written (a job leaves the worker's running set only
-   * when its completion committed); the worker's shutdown is not timed. The cap (capSeconds) is a
+   * Drains {@code jobs} queued no-op jobs with workers of its own (one per config, each with its own
+   * claim loop and completers, as separate worker processes would be to the database), timed from
+   * their start until every handler ran and every completion batch was written (a job leaves a
+   * worker's running set only when its completion committed); the workers' shutdown is not timed. The cap (capSeconds) is a
    * guard so that a pathological runtime cannot make the benchmark run for ever.
    */
-  private Drain drain(JobQueue queue, RequestTransactions tx, WorkerConfig config, SimpleMeterRegistry registry,
-      int jobs) {
+  private Drain drain(JobQueue queue, RequestTransactions tx, List<WorkerConfig> configs,
+      SimpleMeterRegistry registry, int jobs) {
     LongAdder handled = new LongAdder();
     JobHandler noop = ctx -> {
       handled.increment();
@@ -181,9 +188,12 @@ public final class QueueWorkloadBench {
     };
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(intArg("capSeconds", 300));
-    Worker worker = new Worker(config, queue, tx, Map.of(JOB_TYPE, noop), runtime, JSON, registry).start();
+    List<Worker> workers = new ArrayList<>();
+    for (WorkerConfig config : configs) {
+      workers.add(new Worker(config, queue, tx, Map.of(JOB_TYPE, noop), runtime, JSON, registry).start());
+    }
     try {
-      while (handled.sum() < jobs || worker.activeJobs() > 0) {
+      while (handled.sum() < jobs || workers.stream().anyMatch(w -> w.activeJobs() > 0)) {
         if (System.nanoTime() > deadline) {
           return new Drain(true, seconds(System.nanoTime() - start));
         }
@@ -191,7 +201,7 @@ public final class QueueWorkloadBench {
       }
       return new Drain(false, seconds(System.nanoTime() - start));
     } finally {
-      worker.close();
+      workers.forEach(Worker::close);
     }
   }
 
