@@ -3,6 +3,17 @@ package io.exora.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -27,6 +38,67 @@ class MigrationsTest {
         .hasMessageContaining("migrated by another build of Exora")
         .hasMessageContaining("Do not run `flyway repair`")
         .hasMessageContaining("version 070");
+  }
+
+  @Test
+  void aDatabaseOfAnEarlierBuildTakesTheMigrationsAddedSince() throws IOException {
+    // 090 is where aab1cc9, the last build that edited migrations in place, left a database.
+    String name = "test_upgrade_" + ProcessHandle.current().pid();
+    TestPostgres.execute(TestPostgres.cluster().superuser("postgres"), "create database " + name);
+    ConnectionSettings owner = TestPostgres.cluster().superuser(name);
+    Migrations.configuration(owner).target("090").load().migrate();
+
+    MigrateResult upgrade = Migrations.apply(owner);
+
+    assertThat(upgrade.success).isTrue();
+    assertThat(upgrade.initialSchemaVersion).isEqualTo("090");
+    assertThat(upgrade.migrationsExecuted).isPositive();
+    assertThat(upgrade.targetSchemaVersion).isEqualTo(migrationFiles().lastKey().substring(1, 4));
+  }
+
+  /**
+   * Migrations are only ever added (decision 0016): a database migrated by a released build must
+   * take the next build's migrations as they are, and Flyway would refuse it (checksum mismatch)
+   * if one it already ran had changed. Each migration's SHA-256 is recorded when it is written; an
+   * edit of a recorded one fails here, at the desk, rather than at an operator's next start.
+   */
+  @Test
+  void landedMigrationsAreNeverEdited() throws IOException, NoSuchAlgorithmException {
+    Map<String, String> recorded = new TreeMap<>();
+    for (String line : Files.readAllLines(Path.of("src/test/resources/db/landed-migrations.sha256"))) {
+      if (!line.isBlank()) {
+        String[] hashAndFile = line.split("\\s+", 2);
+        recorded.put(hashAndFile[1], hashAndFile[0]);
+      }
+    }
+    Map<String, String> actual = new TreeMap<>();
+    for (Path f : migrationFiles().values()) {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+      actual.put(f.getFileName().toString(), HexFormat.of().formatHex(digest));
+    }
+    List<String> problems = new ArrayList<>();
+    actual.forEach((file, hash) -> {
+      if (!recorded.containsKey(file)) {
+        problems.add(file + ": not recorded");
+      } else if (!recorded.get(file).equals(hash)) {
+        problems.add(file + ": edited after it was recorded");
+      }
+    });
+    recorded.keySet().stream().filter(f -> !actual.containsKey(f)).forEach(f -> problems.add(f + ": recorded, but gone"));
+    assertThat(problems)
+        .as("write a change as a new migration numbered after the last (decision 0016); record a new file's"
+            + " `sha256sum` line in src/test/resources/db/landed-migrations.sha256")
+        .isEmpty();
+  }
+
+  /** The versioned migrations (V001__... to the last), by file name, in version order. */
+  private static TreeMap<String, Path> migrationFiles() throws IOException {
+    TreeMap<String, Path> files = new TreeMap<>();
+    try (Stream<Path> all = Files.list(Path.of("src/main/resources/db/migration"))) {
+      all.filter(f -> f.getFileName().toString().matches("V\\d{3}__.*\\.sql"))
+          .forEach(f -> files.put(f.getFileName().toString(), f));
+    }
+    return files;
   }
 
   @Test
