@@ -57,6 +57,13 @@ final class AuthRoutes {
     } catch (AuthException malformed) {
       throw invalidCredentials();
     }
+    // Counted before the password is checked, so parallel guesses cannot outrun the count.
+    requests.asService(ctx, h -> Accounts.takeSignInAttempt(h, email)).ifPresent(wait -> {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      throw new ApiError(429, "too_many_sign_in_attempts",
+          "too many sign-in attempts for this address; try again in " + seconds + " s");
+    });
     var login = requests.asService(ctx, h -> Accounts.find(h, email));
     if (login.isEmpty()) {
       passwords.verifyDummy(password);  // same cost as a real check: timing does not reveal accounts
@@ -67,6 +74,7 @@ final class AuthRoutes {
     }
     requests.asService(ctx, h -> {
       Accounts.recordSignIn(h, login.get().userId());
+      Accounts.clearSignInAttempts(h, email);
       return null;
     });
     String token = tokens.issueUserToken(login.get().userId(), login.get().email(), login.get().appMetadata());

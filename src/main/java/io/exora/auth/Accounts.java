@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +84,23 @@ public final class Accounts {
         .map((rs, ctx) -> new Login(UUID.fromString(rs.getString("id")), rs.getString("email"),
             rs.getString("encrypted_password"), parse(rs.getString("app_metadata"))))
         .findOne();
+  }
+
+  /**
+   * Counts a sign-in attempt for the address (V092, take_sign_in_attempt): empty when its
+   * password may be checked, else how long until the address may try again.
+   */
+  public static Optional<Duration> takeSignInAttempt(Handle service, String email) {
+    return service.createQuery("select public.take_sign_in_attempt(:email)")
+        .bind("email", email)
+        .mapTo(BigDecimal.class)
+        .findOne()
+        .map(seconds -> Duration.ofMillis(seconds.movePointRight(3).longValue()));
+  }
+
+  /** A successful sign-in: the address's attempts start again from zero. */
+  public static void clearSignInAttempts(Handle service, String email) {
+    service.createUpdate("select public.clear_sign_in_attempts(:email)").bind("email", email).execute();
   }
 
   public static void recordSignIn(Handle service, UUID userId) {

@@ -411,7 +411,10 @@ class RlsMatrixTest {
       new TableUnderTest("api_rate_waiters", SERVICE_ONLY_ONE_ROW,
           "insert into public.api_rate_waiters (limit_id, job_id, tokens, queued_at, due_at) "
               + "select id, gen_random_uuid(), 1, now(), now() + interval '1 minute' from public.api_rate_limits",
-          "tokens = 2"));
+          "tokens = 2"),
+      new TableUnderTest("sign_in_attempts", SERVICE_ONLY_ONE_ROW,
+          "insert into public.sign_in_attempts (email, window_started_at, attempts) values ('added@example.org', now(), 1)",
+          "attempts = attempts + 1"));
 
   private enum Op { SELECT, INSERT, UPDATE, DELETE }
 
@@ -488,6 +491,7 @@ class RlsMatrixTest {
           select id, 1, now(), now() + interval '1 hour' from public.api_rate_limits;
         insert into public.api_rate_waiters (limit_id, job_id, tokens, queued_at, due_at)
           select id, gen_random_uuid(), 1, now(), now() + interval '1 hour' from public.api_rate_limits;
+        insert into public.sign_in_attempts (email, window_started_at, attempts) values ('matrix@example.org', now(), 1);
 
         -- The triggers above wrote many audit rows; keep exactly one for P and one for Q.
         delete from public.audit_log;
