@@ -194,7 +194,7 @@ final class QueueReport {
     b.append("\n\n");
     b.append("| system | enqueue jobs/s | drain jobs/s | end to end jobs/s | drain, each run |\n|---|---:|---:|---:|---|\n");
     int workers = medianRun.path("workers").asInt(1);
-    b.append("| Exora worker runtime (").append(workers == 1 ? "one worker" : workers + " workers, each with")
+    b.append("| Exora worker runtime (").append(workers == 1 ? "one worker," : workers + " workers, each with")
         .append(" lane concurrency ").append(medianRun.get("concurrency").asInt())
         .append(", claim batch ≤ ").append(medianRun.get("maxClaimBatch").asInt())
         .append(", ").append(count(medianRun.path("claimers").asInt(1), "claimer")).append(", ")
