@@ -33,12 +33,18 @@ create function public.take_sign_in_attempt(p_email text) returns numeric
   set search_path = ''
   as $$
 declare
-  v_max     integer := coalesce((select (c.config_value #>> '{}')::integer from public.system_configuration c
-                                  where c.config_key = 'auth.sign_in_max_attempts'), 10);
-  v_window  interval := make_interval(secs => coalesce(
-                          (select (c.config_value #>> '{}')::numeric from public.system_configuration c
-                            where c.config_key = 'auth.sign_in_window_seconds'), 900));
-  v_row     public.sign_in_attempts;
+  v_max_setting    text := (select c.config_value #>> '{}' from public.system_configuration c
+                             where c.config_key = 'auth.sign_in_max_attempts');
+  v_window_setting text := (select c.config_value #>> '{}' from public.system_configuration c
+                             where c.config_key = 'auth.sign_in_window_seconds');
+  -- A setting that is not a plain number falls back to the default, and one out of range is
+  -- clamped (1..1,000 attempts, 1 minute..1 day): a typo must neither fail every sign-in nor turn the
+  -- throttle off.
+  v_max    integer := case when v_max_setting ~ '^[0-9]{1,9}(\.[0-9]+)?$'
+                           then least(greatest(round(v_max_setting::numeric), 1), 1000) else 10 end;
+  v_window interval := make_interval(secs => case when v_window_setting ~ '^[0-9]{1,9}(\.[0-9]+)?$'
+                           then least(greatest(v_window_setting::numeric, 60), 86400) else 900 end);
+  v_row    public.sign_in_attempts;
 begin
   insert into public.sign_in_attempts as a (email, window_started_at, attempts)
   values (p_email, now(), 1)

@@ -104,6 +104,25 @@ class SignInThrottleApiTest {
   }
 
   @Test
+  void aMistypedSettingNeitherBreaksSignInNorTurnsTheThrottleOff() {
+    api.signup("settings@example.org", PASSWORD, "S");
+    try {
+      setting("auth.sign_in_window_seconds", "0");  // clamped to a minute, not off
+      for (String max : new String[] {"\"ten\"", "-1", "10.0", "2147483647", "{}"}) {
+        setting("auth.sign_in_max_attempts", max);
+        assertThat(signIn("settings@example.org", PASSWORD).status()).as("max attempts " + max).isEqualTo(200);
+      }
+      setting("auth.sign_in_max_attempts", "0");  // clamped to one attempt
+      assertThat(signIn("settings@example.org", "not it").status()).isEqualTo(401);
+      ApiClient.Response refused = signIn("settings@example.org", PASSWORD);
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(50L, 60L);
+    } finally {
+      owner().useHandle(h -> h.execute("delete from public.system_configuration where config_key like 'auth.sign_in%'"));
+    }
+  }
+
+  @Test
   void closedWindowsOfOtherAddressesAreRemovedAsAttemptsArrive() {
     owner().useHandle(h -> h.execute("""
         insert into public.sign_in_attempts (email, window_started_at, attempts)
@@ -119,6 +138,13 @@ class SignInThrottleApiTest {
 
   private static ApiClient.Response signIn(String email, String password) {
     return api.post("/v1/auth/token", null, Map.of("email", email, "password", password));
+  }
+
+  private static void setting(String key, String jsonValue) {
+    owner().useHandle(h -> h.createUpdate("""
+            insert into public.system_configuration (config_key, config_value) values (:key, cast(:value as jsonb))
+            on conflict (config_key) do update set config_value = excluded.config_value""")
+        .bind("key", key).bind("value", jsonValue).execute());
   }
 
   private static Jdbi owner() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -73,7 +74,9 @@ class MigrationsTest {
     }
     Map<String, String> actual = new TreeMap<>();
     for (Path f : migrationFiles().values()) {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+      // As git stores them: a checkout that turned line ends into CRLF has not edited anything.
+      String text = Files.readString(f).replace("\r\n", "\n").replace("\uFEFF", "");
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       actual.put(f.getFileName().toString(), HexFormat.of().formatHex(digest));
     }
     List<String> problems = new ArrayList<>();
