@@ -2,9 +2,11 @@ package io.exora.queue.runtime;
 
 import io.exora.queue.JobQueue;
 import io.exora.queue.JobQueue.Completion;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -84,6 +86,18 @@ final class BatchCompleter implements Runnable {
         batch.forEach(onWritten);
         return;
       } catch (RuntimeException e) {
+        if (refusesItsData(e)) {
+          // Retrying would fail the same way for ever, and the jobs would stay held and
+          // heart-beaten, never rescued: find the completion at fault and dead-letter its job.
+          if (batch.size() > 1) {
+            for (Completion one : batch) {
+              write(List.of(one));
+            }
+          } else {
+            deadLetter(batch.get(0), e);
+          }
+          return;
+        }
         // The database is away; keep the batch and try again. If this outlasts the heartbeat
         // timeout, the jobs are rescued and these completions will match nothing: still correct.
         log.warn("could not write {} completion(s), retrying: {}", batch.size(), e.getMessage());
@@ -91,5 +105,37 @@ final class BatchCompleter implements Runnable {
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
+  }
+
+  /**
+   * True when the server refused the statement's data (SQLSTATE class 22, data exception: for
+   * example a result with a NUL character, which jsonb cannot hold), not its connection or a
+   * conflict that a retry can get past.
+   */
+  private static boolean refusesItsData(Throwable e) {
+    String state = sqlState(e);
+    return state != null && state.startsWith("22");
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return null;
+  }
+
+  private void deadLetter(Completion completion, RuntimeException cause) {
+    // The state only: the server's message and the driver's quote the data, which may be a patient's.
+    String message = "the handler's result could not be stored (SQLSTATE " + sqlState(cause) + ")";
+    try {
+      queue.fail(workerId, completion.job(), message, Map.of("code", "result_not_storable"), false, null);
+      log.warn("job {} dead-lettered: {}", completion.job().id(), message);
+    } catch (RuntimeException e) {
+      log.warn("could not dead-letter job {}; it will be rescued after the timeout: {}", completion.job().id(),
+          e.getMessage());
+    }
+    onWritten.accept(completion);
   }
 }

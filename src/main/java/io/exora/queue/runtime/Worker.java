@@ -143,8 +143,11 @@ public final class Worker implements AutoCloseable {
         // The reservation becomes the claimed jobs' slots; what the claim did not fill is free again.
         active.addAndGet(jobs.size() - want);
         for (Job job : jobs) {
-          running.put(job.id(), new Running(job));
-          jobThreads.submit(() -> execute(job));
+          // The previous attempt of a job deferred with no delay may still be in its last lines;
+          // it removes only its own entry (finished).
+          Running run = new Running(job);
+          running.put(job.id(), run);
+          jobThreads.submit(() -> execute(run));
         }
         claimedFullBatch |= jobs.size() == want;
       }
@@ -173,8 +176,8 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private void execute(Job job) {
-    Running run = running.get(job.id());
+  private void execute(Running run) {
+    Job job = run.job;
     run.thread = Thread.currentThread();
     MDC.put("job_id", job.id().toString());
     Context context = new Context(job, run);
@@ -238,18 +241,19 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** The attempt is done with; a later attempt of the same job, claimed meanwhile, stays. */
   private void finished(Job job) {
-    running.remove(job.id());
+    running.computeIfPresent(job.id(), (id, run) -> run.job.attempt() == job.attempt() ? null : run);
   }
 
   private void heartbeats() {
     while (!await(heldJobsGone, config.heartbeatInterval())) {
       try {
-        List<Job> held = running.values().stream().filter(r -> !r.released).map(r -> r.job).toList();
-        Set<UUID> stillHeld = queue.heartbeat(config.workerId(), held);
-        for (Job job : held) {
-          Running run = running.get(job.id());
-          if (run != null && !stillHeld.contains(job.id())) {
+        List<Running> held = running.values().stream().filter(r -> !r.released).toList();
+        Set<UUID> stillHeld = queue.heartbeat(config.workerId(), held.stream().map(r -> r.job).toList());
+        for (Running run : held) {
+          // The attempt sent is the one judged, even if a later one has replaced it in the map.
+          if (!stillHeld.contains(run.job.id())) {
             run.lost = true;
             Thread t = run.thread;
             if (t != null) {

@@ -7,6 +7,7 @@ import io.exora.db.RequestTransactions;
 import io.exora.db.TestPostgres;
 import io.exora.queue.JobHandler;
 import io.exora.queue.JobQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,13 +72,19 @@ public final class QueueFixture implements AutoCloseable {
 
   /** A worker of the default lane with {@code claimers} claiming threads. */
   public Worker startWorker(String id, int concurrency, int claimers, Map<String, JobHandler> handlers) {
+    return startWorker(id, concurrency, claimers, new SimpleMeterRegistry(), handlers);
+  }
+
+  /** A worker of the default lane whose metrics go to {@code registry}. */
+  public Worker startWorker(String id, int concurrency, int claimers, MeterRegistry registry,
+      Map<String, JobHandler> handlers) {
     WorkerConfig config = WorkerConfig.defaults(id, Map.of("default", concurrency))
         .withClaimersAndCompleters(claimers, WorkerConfig.DEFAULT_COMPLETERS)
         .withHeartbeatInterval(Duration.ofMillis(500))
         .withPollInterval(Duration.ofMillis(250))
         .withShutdownDeadline(Duration.ofSeconds(5));
     Worker worker = new Worker(config, queue, transactions, handlers, TestPostgres.runtime(owner),
-        new ObjectMapper(), new SimpleMeterRegistry()).start();
+        new ObjectMapper(), registry).start();
     workers.add(worker);
     return worker;
   }

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.exora.queue.DeferJob;
 import io.exora.queue.JobHandler;
 import io.exora.queue.PermanentJobFailure;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.cumulative.CumulativeTimer;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.pause.PauseDetector;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +145,72 @@ class WorkerTest {
           () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 1);
       assertThat(f.count("select retry_count from job_queue_all where id = '" + job + "'")).isZero();
       assertThat(f.count("select attempt from job_queue_all where id = '" + job + "'")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aSecondAttemptClaimedWhileTheFirstIsInItsLastLinesStaysHeld() throws Exception {
+    // The first attempt defers with no delay; the dispatcher claims the job again at once and may
+    // put the second attempt in its table of running jobs before the first has left it. The
+    // first must then remove only its own entry: the second would otherwise go without
+    // heartbeats (rescued while it runs) or, not found at its start, leak its lane slot. The
+    // registry holds the first attempt in its last lines (recording its run time) until the
+    // second runs, which makes that interleaving certain.
+    CountDownLatch secondStarted = new CountDownLatch(1);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry() {
+      @Override
+      protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pause) {
+        return new CumulativeTimer(id, clock, config, pause, getBaseTimeUnit()) {
+          @Override
+          protected void recordNonNegative(long amount, TimeUnit unit) {
+            if ("deferred".equals(id.getTag("outcome"))) {
+              try {
+                secondStarted.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            super.recordNonNegative(amount, unit);
+          }
+        };
+      }
+    };
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      UUID job = f.enqueue(1).get(0);
+      AtomicInteger heldWhileSecondRan = new AtomicInteger(-1);
+      Worker[] worker = new Worker[1];
+      worker[0] = f.startWorker("again", 2, 1, registry, Map.of("system_maintenance", ctx -> {
+        if (ctx.job().attempt() == 1) {
+          throw DeferJob.exactly(Duration.ZERO, "again at once");
+        }
+        secondStarted.countDown();
+        Thread.sleep(1_000);  // the first attempt leaves meanwhile
+        heldWhileSecondRan.set(worker[0].activeJobs());
+        return null;
+      }));
+      QueueFixture.await("completed", Duration.ofSeconds(20),
+          () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 1);
+      assertThat(heldWhileSecondRan.get()).as("jobs the worker held (and heart-beat) while the second attempt ran")
+          .isEqualTo(1);
+      assertThat(f.count("select attempt from job_queue_all where id = '" + job + "'")).isEqualTo(2);
+      QueueFixture.await("every slot back", Duration.ofSeconds(10), () -> worker[0].activeJobs() == 0);
+    }
+  }
+
+  @Test
+  void aResultTheDatabaseCannotStoreDeadLettersItsJobAndTheOthersComplete() throws Exception {
+    // jsonb cannot hold a NUL character: retrying that batch would fail for ever, and its jobs would
+    // stay held (heart-beaten, never rescued) while the completer retried.
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      UUID bad = f.enqueue(200).get(17);
+      f.startWorker("results", 64, Map.of("system_maintenance", ctx ->
+          ctx.job().id().equals(bad) ? Map.of("text", "a\u0000b") : Map.of("ok", true)));
+      QueueFixture.await("all finished", Duration.ofSeconds(30),
+          () -> f.count("select count(*) from job_queue_all where status in ('completed', 'failed')") == 200);
+      assertThat(f.count("select count(*) from job_queue_all where status = 'completed'")).isEqualTo(199);
+      assertThat(f.count("select count(*) from job_queue_all where id = '" + bad + "' and status = 'failed'"
+          + " and dead_letter_at is not null and last_error = 'the handler''s result could not be stored (SQLSTATE 22P05)'"))
+          .isEqualTo(1);
     }
   }
 
