@@ -9,15 +9,23 @@
 --
 -- A forward migration rather than an edit of V070/V072: a database migrated by an earlier build
 -- takes it as it is.
-create index job_queue_created on public.job_queue (created_at);
+create index job_queue_created on public.job_queue (created_at, id);
 
--- operator_list_jobs: as in V072, except that the live table is read only for a live status (or
--- any status), and only through job_queue_created (the "Plans" rule of V071: the table's
--- statistics are always stale, and a cached generic plan chose the scan). A page then costs about
--- a millisecond at 200,000 queued jobs; a live status that few of them have ('processing' in a
--- large backlog) is still read newest first through the whole index, a few hundred milliseconds.
-create or replace function public.operator_list_jobs(p_status text default null, p_limit integer default 100,
-                                                     p_before timestamptz default null)
+-- operator_list_jobs: as in V072, with three changes.
+-- * Paging is by (created_at, id), newest first: pass the last row's created_at as p_before and its
+--   id as p_before_id. By created_at alone (V072) a page boundary inside one enqueue batch, whose
+--   jobs share the transaction's now(), skipped the rest of the batch. Without p_before_id, the
+--   page holds jobs created strictly before p_before, as before.
+-- * The live table is read only for a live status (or any status), and only through
+--   job_queue_created (the "Plans" rule of V071: the table's statistics are always stale, and a
+--   cached generic plan chose the scan). A page then costs about a millisecond at 200,000 queued
+--   jobs; a live status that few of them have ('processing' in a large backlog) is still read
+--   newest first through the whole index, a few hundred milliseconds.
+-- * The archive's ties on created_at are put in id order by an incremental sort over
+--   job_queue_archive_status_created (an index with id in it would cost every completion more).
+drop function public.operator_list_jobs(text, integer, timestamptz);
+create function public.operator_list_jobs(p_status text default null, p_limit integer default 100,
+                                          p_before timestamptz default null, p_before_id uuid default null)
   returns table (id uuid, job_type text, job_lane text, job_name text, status text, priority integer,
                  retry_count integer, max_retries integer, attempt integer, worker_id text,
                  scheduled_at timestamptz, created_at timestamptz, started_at timestamptz,
@@ -30,6 +38,9 @@ create or replace function public.operator_list_jobs(p_status text default null,
   set enable_seqscan = off
   set jit = off
   as $$
+declare
+  -- below every id: (created_at, id) < (p_before, v_no_id) is created_at < p_before
+  v_no_id constant uuid := '00000000-0000-0000-0000-000000000000';
 begin
   if not (public.is_service_role() or public.is_admin()) then
     raise exception 'only operators may list jobs' using errcode = '42501';
@@ -47,8 +58,9 @@ begin
            q.dead_letter_at, q.dead_letter_reason, q.last_error, q.patient_id, q.shell_file_id
       from (select * from public.job_queue l
              where (p_status is null or p_status in ('pending', 'processing', 'retrying', 'deferred'))
-               and (p_status is null or l.status = p_status) and (p_before is null or l.created_at < p_before)
-             order by l.created_at desc limit p_limit) q
+               and (p_status is null or l.status = p_status)
+               and (p_before is null or (l.created_at, l.id) < (p_before, coalesce(p_before_id, v_no_id)))
+             order by l.created_at desc, l.id desc limit p_limit) q
     union all
     select a.id, a.job_type, a.job_lane, a.job_name, a.status, a.priority, a.retry_count, a.max_retries,
            a.attempt, a.worker_id, a.scheduled_at, a.created_at, a.started_at, a.completed_at,
@@ -56,10 +68,15 @@ begin
       from unnest(array['completed', 'failed', 'cancelled']) as s(status)
       cross join lateral (
         select * from public.job_queue_archive x
-         where x.status = s.status and (p_before is null or x.created_at < p_before)
-         order by x.created_at desc limit p_limit) a
+         where x.status = s.status
+           and (p_before is null or (x.created_at, x.id) < (p_before, coalesce(p_before_id, v_no_id)))
+         order by x.created_at desc, x.id desc limit p_limit) a
      where p_status is null or s.status = p_status
-     order by 12 desc
+     order by 12 desc, 1 desc
      limit p_limit;
 end
 $$;
+comment on function public.operator_list_jobs(text, integer, timestamptz, uuid) is
+  'Operators only (42501 otherwise): job metadata, newest first by (created_at, id), by status; 22023 for an unknown status or a limit outside 1..500.';
+revoke all on function public.operator_list_jobs(text, integer, timestamptz, uuid) from public, anon;
+grant execute on function public.operator_list_jobs(text, integer, timestamptz, uuid) to authenticated, service_role;

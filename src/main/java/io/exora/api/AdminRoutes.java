@@ -32,7 +32,11 @@ final class AdminRoutes {
     String status = ctx.queryParam("status");
     int limit = QueryParams.intInRange(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Instant before = instantParam(ctx, "before");
-    var jobs = requests.asCaller(ctx, h -> QueueOperators.listJobs(h, blankToNull(status), limit, before));
+    UUID beforeId = uuidParam(ctx, "before_id");
+    if (beforeId != null && before == null) {
+      throw ApiError.badRequest("invalid_input", "before_id needs before (the created_at of the same row)");
+    }
+    var jobs = requests.asCaller(ctx, h -> QueueOperators.listJobs(h, blankToNull(status), limit, before, beforeId));
     ctx.json(Map.of("jobs", jobs));
   }
 
@@ -63,6 +67,15 @@ final class AdminRoutes {
       return Instant.parse(value.strip());
     } catch (DateTimeParseException e) {
       throw ApiError.badRequest("invalid_input", name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+    }
+  }
+
+  private static UUID uuidParam(Context ctx, String name) {
+    String value = blankToNull(ctx.queryParam(name));
+    try {
+      return value == null ? null : UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("invalid_input", name + " must be a UUID");
     }
   }
 

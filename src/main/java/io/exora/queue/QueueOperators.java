@@ -17,10 +17,15 @@ public final class QueueOperators {
 
   private QueueOperators() {}
 
-  /** Job metadata (never payloads), newest first; {@code status} and {@code before} may be null. */
-  public static List<Map<String, Object>> listJobs(Handle h, String status, int limit, Instant before) {
-    return h.createQuery("select * from public.operator_list_jobs(:status, :limit, :before)")
-        .bind("status", status).bind("limit", limit).bind("before", before)
+  /**
+   * Job metadata (never payloads), newest first by (created_at, id); the page after a row is asked
+   * for with its created_at as {@code before} and its id as {@code beforeId}. {@code status},
+   * {@code before} and {@code beforeId} may be null.
+   */
+  public static List<Map<String, Object>> listJobs(Handle h, String status, int limit, Instant before,
+      UUID beforeId) {
+    return h.createQuery("select * from public.operator_list_jobs(:status, :limit, :before, :beforeId)")
+        .bind("status", status).bind("limit", limit).bind("before", before).bind("beforeId", beforeId)
         .map(JsonRows::map).list();
   }
 

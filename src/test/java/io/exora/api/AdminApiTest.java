@@ -81,6 +81,8 @@ class AdminApiTest {
     assertThat(api.get("/v1/admin/jobs?limit=501", serviceToken).status()).isEqualTo(400);
     assertThat(api.get("/v1/admin/jobs?limit=ten", serviceToken).status()).isEqualTo(400);
     assertThat(api.get("/v1/admin/jobs?before=yesterday", serviceToken).status()).isEqualTo(400);
+    assertThat(api.get("/v1/admin/jobs?before=2026-01-31T12:00:00Z&before_id=x", serviceToken).status()).isEqualTo(400);
+    assertThat(api.get("/v1/admin/jobs?before_id=" + UUID.randomUUID(), serviceToken).status()).isEqualTo(400);
     assertThat(api.post("/v1/admin/jobs/not-a-uuid/retry", serviceToken, Map.of()).status()).isEqualTo(400);
   }
 

@@ -47,6 +47,36 @@ class OperatorListTest extends QueueSqlTest {
     assertThat(paged).containsExactlyElementsOf(newestFirst);
   }
 
+  @Test
+  void aPageBoundaryInsideOneEnqueueBatchLosesNoJob() {
+    // One batch: its jobs share the transaction's now() as created_at, live and finished alike.
+    List<UUID> batch = db.service(h -> h.createQuery("select job_id from public.enqueue_jobs_v3(cast(:jobs as jsonb))")
+        .bind("jobs", "[" + String.join(",", java.util.Collections.nCopies(7,
+            "{\"job_type\":\"report_generation\",\"job_payload\":{\"n\":1}}")) + "]")
+        .mapTo(UUID.class).list());
+    for (int i = 0; i < 3; i++) {
+      Claimed c = db.claimOne("operator-test");
+      db.complete(c.jobId(), "operator-test", c.attempt());
+    }
+
+    List<UUID> paged = new ArrayList<>();
+    Timestamp before = null;
+    UUID beforeId = null;
+    List<Map<String, Object>> page;
+    do {
+      page = list(null, 2, before, beforeId);
+      paged.addAll(ids(page));
+      if (!page.isEmpty()) {
+        before = (Timestamp) page.get(page.size() - 1).get("created_at");
+        beforeId = (UUID) page.get(page.size() - 1).get("id");
+      }
+    } while (page.size() == 2);
+
+    assertThat(paged).containsExactlyInAnyOrderElementsOf(batch).doesNotHaveDuplicates();
+    // ties in PostgreSQL's uuid order (its bytes, as the lower-case text sorts), newest first
+    assertThat(paged.stream().map(UUID::toString).toList()).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+  }
+
   private static UUID job(String state) {
     // priority 1: the claim below takes this job, not an older one left pending
     UUID id = db.enqueue("report_generation", "{\"state\":\"" + state + "\"}", state.equals("pending") ? 5 : 1);
@@ -70,8 +100,13 @@ class OperatorListTest extends QueueSqlTest {
   }
 
   private static List<Map<String, Object>> list(String status, int limit, Timestamp before) {
-    return db.service(h -> h.createQuery("select * from public.operator_list_jobs(:status, :limit, :before)")
-        .bind("status", status).bind("limit", limit).bind("before", before).mapToMap().list());
+    return list(status, limit, before, null);
+  }
+
+  private static List<Map<String, Object>> list(String status, int limit, Timestamp before, UUID beforeId) {
+    return db.service(h -> h.createQuery("select * from public.operator_list_jobs(:status, :limit, :before, :beforeId)")
+        .bind("status", status).bind("limit", limit).bind("before", before).bind("beforeId", beforeId)
+        .mapToMap().list());
   }
 
   private static List<UUID> ids(List<Map<String, Object>> rows) {
