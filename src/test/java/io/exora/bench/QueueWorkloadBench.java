@@ -116,7 +116,9 @@ public final class QueueWorkloadBench {
     }
     WorkerConfig config = configs.get(0);
     resetQueue();
-    try (Database db = Database.open(runtime, poolSize, "bench-exora")) {
+    // One pool for every worker, sized as if each had its own (as a separate process would), so
+    // that no worker waits for a connection it would have had.
+    try (Database db = Database.open(runtime, poolSize * workers, "bench-exora")) {
       StatementCounter counter = StatementCounter.install(db.jdbi());
       RequestTransactions tx = new RequestTransactions(db.jdbi());
       JobQueue queue = new JobQueue(tx, JSON);
@@ -154,7 +156,7 @@ public final class QueueWorkloadBench {
       out.put("maxClaimBatch", config.maxClaimBatch());
       out.put("claimers", config.claimers());
       out.put("completers", config.completers());
-      out.put("pool", poolSize);
+      out.put("pool", poolSize * workers);
       out.put("enqueueSeconds", enqueueSeconds);
       out.put("enqueueRate", jobs / enqueueSeconds);
       out.put("drainSeconds", drainSeconds);
@@ -174,7 +176,7 @@ public final class QueueWorkloadBench {
 
   /**
    * Drains {@code jobs} queued no-op jobs with workers of its own (one per config, each with its own
-   * claim loop and completers, as separate worker processes would be to the database), timed from
+   * claim loop, completers and heartbeat, as separate worker processes would be to the database), timed from
    * their start until every handler ran and every completion batch was written (a job leaves a
    * worker's running set only when its completion committed); the workers' shutdown is not timed. The cap (capSeconds) is a
    * guard so that a pathological runtime cannot make the benchmark run for ever.
