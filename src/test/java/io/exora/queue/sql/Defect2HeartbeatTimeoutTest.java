@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exora.db.Caller;
 import io.exora.queue.sql.QueueDb.Claimed;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -236,6 +237,24 @@ class Defect2HeartbeatTimeoutTest extends QueueSqlTest {
     boolean paceReset = db.su(h -> h.createQuery(
         "select last_run_at > now() - interval '1 minute' from public.job_queue_rescue_state").mapTo(Boolean.class).one());
     assertThat(paceReset).as("the claim that rescued set the pace again").isTrue();
+  }
+
+  @Test
+  void aClaimForOneJobRescuesEveryStaleJobOfADeadWorker() {
+    // A lane with one free slot claims one job at a time; the rescue it runs must not be as small.
+    db.setting("worker.rescue_jitter_seconds", "0");
+    List<UUID> held = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      held.add(db.enqueue("system_maintenance", "{\"n\":" + i + "}"));
+    }
+    db.claim("dead-worker", 30);
+    held.forEach(id -> db.ageHeartbeat(id, 61));
+    db.su("update public.job_queue_rescue_state set last_run_at = now() - interval '5 seconds'");  // due
+
+    assertThat(db.claim("survivor", 1)).hasSize(1);
+
+    assertThat(held.stream().filter(id -> db.status(id).equals("processing")
+        && "dead-worker".equals(db.column(id, "worker_id")))).as("jobs the dead worker still holds").isEmpty();
   }
 
   @Test
