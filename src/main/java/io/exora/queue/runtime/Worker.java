@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
@@ -147,7 +148,15 @@ public final class Worker implements AutoCloseable {
           // it removes only its own entry (finished).
           Running run = new Running(job);
           running.put(job.id(), run);
-          jobThreads.submit(() -> execute(run));
+          try {
+            jobThreads.submit(() -> execute(run));
+          } catch (RejectedExecutionException closed) {
+            // The claim outlasted the shutdown deadline: the worker has released what it held and
+            // stopped running jobs, so this one goes straight back too.
+            release(run);
+            running.remove(job.id(), run);
+            active.decrementAndGet();
+          }
         }
         claimedFullBatch |= jobs.size() == want;
       }
@@ -244,6 +253,20 @@ public final class Worker implements AutoCloseable {
   /** The attempt is done with; a later attempt of the same job, claimed meanwhile, stays. */
   private void finished(Job job) {
     running.computeIfPresent(job.id(), (id, run) -> run.job.attempt() == job.attempt() ? null : run);
+  }
+
+  /** Hands an unfinished job back at shutdown: deferred, claimable at once, no retry used. */
+  private void release(Running run) {
+    run.released = true;  // first: the handler interrupted below must not fail the job
+    Thread t = run.thread;
+    if (t != null) {
+      t.interrupt();
+    }
+    try {
+      queue.reschedule(config.workerId(), run.job, Duration.ZERO, "released at worker shutdown", false);
+    } catch (RuntimeException e) {
+      log.warn("could not release job {}; it will be rescued after the timeout", run.job.id());
+    }
   }
 
   private void heartbeats() {
@@ -345,15 +368,7 @@ public final class Worker implements AutoCloseable {
     }
     for (Running run : running.values()) {
       if (run.thread == null || run.thread.isAlive()) {
-        run.released = true;
-        if (run.thread != null) {
-          run.thread.interrupt();
-        }
-        try {
-          queue.reschedule(config.workerId(), run.job, Duration.ZERO, "released at worker shutdown", false);
-        } catch (RuntimeException e) {
-          log.warn("could not release job {}; it will be rescued after the timeout", run.job.id());
-        }
+        release(run);
       }
     }
     heldJobsGone.countDown();

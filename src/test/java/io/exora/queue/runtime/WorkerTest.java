@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 class WorkerTest {
@@ -253,6 +254,35 @@ class WorkerTest {
       f.startWorker("next", 3, Map.of("system_maintenance", QueueFixture.effectWriter(Duration.ZERO)));
       QueueFixture.await("picked up again", Duration.ofSeconds(5),
           () -> f.count("select count(*) from job_queue_all where status = 'completed'") == 3);
+    }
+  }
+
+  @Test
+  void jobsAClaimTakesAfterTheShutdownDeadlineAreReleasedNotLeftHeld() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      f.enqueue(3);
+      // The worker's first claim waits behind a lock on the table until 7 s; its shutdown (deadline
+      // 5 s) has by then released what it held and stopped running jobs.
+      Handle lock = f.ownerJdbi.open();
+      lock.begin();
+      lock.execute("lock table public.job_queue in access exclusive mode");
+      Thread unlocker = Thread.ofVirtual().start(() -> {
+        try {
+          Thread.sleep(7_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        lock.rollback();
+        lock.close();
+      });
+      Worker stalled = f.startWorker("stalled", 3, Map.of("system_maintenance", ctx -> null));
+      Thread.sleep(500);
+      stalled.close();
+      unlocker.join();
+
+      QueueFixture.await("released", Duration.ofSeconds(10), () -> f.count("""
+          select count(*) from job_queue_all
+           where status = 'deferred' and scheduled_at <= now() and retry_count = 0 and attempt = 1""") == 3);
     }
   }
 
