@@ -191,7 +191,10 @@ public final class JobQueue {
         .bind("active", activeJobs).bind("stopped", stopped).mapToMap().one());
   }
 
-  /** Moves up to {@code limit} finished jobs past retention to the archive; returns how many. */
+  /**
+   * Deletes up to {@code limit} archived jobs that finished longer ago than
+   * queue.retention_archive_days; returns how many.
+   */
   public int prune(int limit) {
     return transactions.run(Caller.serviceRole(), null, h -> h.createQuery("select public.prune_finished_jobs(:limit)")
         .bind("limit", limit).mapTo(Integer.class).one());

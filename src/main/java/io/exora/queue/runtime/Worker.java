@@ -210,7 +210,12 @@ public final class Worker implements AutoCloseable {
       outcome = "deferred";
       context.rollback();
       if (!run.released) {
-        queue.reschedule(config.workerId(), job, defer.delay(), defer.getMessage(), defer.jitter());
+        try {
+          queue.reschedule(config.workerId(), job, defer.delay(), defer.getMessage(), defer.jitter());
+        } catch (RuntimeException dbDown) {
+          log.warn("could not defer job {}; it will be rescued after the timeout, which uses a retry: {}",
+              job.id(), dbDown.getMessage());
+        }
       }
     } catch (Exception | Error e) {
       outcome = "failed";
