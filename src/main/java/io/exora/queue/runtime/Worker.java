@@ -2,6 +2,7 @@ package io.exora.queue.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exora.background.Periodic;
 import io.exora.db.Caller;
 import io.exora.db.ConnectionSettings;
 import io.exora.db.RequestTransactions;
@@ -37,8 +38,8 @@ import org.slf4j.MDC;
  *
  * <p>Threads: {@code claimers} dispatchers (one by default, see {@link WorkerConfig#DEFAULT_CLAIMERS};
  * each claims on its own connection), a heart-beater (also refreshes the registry and metrics),
- * {@code completers} threads writing batches of completions, a LISTEN connection for wake-ups, and
- * one virtual thread per running job.
+ * {@code completers} threads writing batches of completions, a LISTEN connection for wake-ups, the
+ * archive's pruner ({@link Periodic}), and one virtual thread per running job.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -61,9 +62,10 @@ public final class Worker implements AutoCloseable {
   /** Bumped by every wake-up; a dispatcher sleeps only while it has seen no new one. */
   private long wakeCount;
   private volatile boolean claiming = true;
-  /** Counted down when claiming stops (ends maintenance) and when held jobs are gone (ends heartbeats). */
-  private final CountDownLatch claimingStopped = new CountDownLatch(1);
+  /** Counted down when held jobs are gone (ends heartbeats). */
   private final CountDownLatch heldJobsGone = new CountDownLatch(1);
+  private final Pruner pruner;
+  private Periodic pruning;
 
   /** One running attempt. {@code released}: handed back at shutdown; the handler must not fail it. */
   private static final class Running {
@@ -89,6 +91,7 @@ public final class Worker implements AutoCloseable {
     this.handlers = Map.copyOf(handlers);
     this.json = json;
     this.metrics = new WorkerMetrics(registry);
+    this.pruner = new Pruner(queue);
     config.lanes().keySet().forEach(lane -> activeByLane.put(lane, new AtomicInteger()));
     this.completer = new BatchCompleter(queue, config.workerId(), config.maxClaimBatch(), c -> finished(c.job()),
         metrics::completedBatch);
@@ -106,7 +109,7 @@ public final class Worker implements AutoCloseable {
       threads.add(Thread.ofPlatform().name("exora-complete-" + i).daemon().start(completer));
     }
     threads.add(Thread.ofPlatform().name("exora-wakeups").daemon().start(wakeups));
-    threads.add(Thread.ofPlatform().name("exora-prune").daemon().start(this::maintenance));
+    pruning = Periodic.start("exora-prune", config.pruneInterval(), this::prune);
     log.info("worker {} started: lanes {}, handlers {}", config.workerId(), config.lanes(), handlers.keySet());
     return this;
   }
@@ -296,15 +299,12 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private void maintenance() {
-    Pruner pruner = new Pruner(queue);
-    do {
-      try {
-        pruner.runOnce();
-      } catch (RuntimeException e) {
-        log.warn("pruning failed, will retry: {}", e.getMessage());
-      }
-    } while (!await(claimingStopped, config.pruneInterval()));
+  private void prune() {
+    try {
+      pruner.runOnce();
+    } catch (RuntimeException e) {
+      log.warn("pruning failed, will retry: {}", e.getMessage());
+    }
   }
 
   /** Waits for the latch or the timeout; true when the latch opened (or the thread was interrupted). */
@@ -356,7 +356,6 @@ public final class Worker implements AutoCloseable {
     }
     claiming = false;
     wake();
-    claimingStopped.countDown();
     long deadline = System.nanoTime() + config.shutdownDeadline().toNanos();
     // A claim in flight finishes first, so that the jobs it took are among those finished or
     // released below rather than left held until the rescue timeout.
@@ -380,6 +379,9 @@ public final class Worker implements AutoCloseable {
     completer.stop();
     wakeups.stop();
     jobThreads.shutdownNow();
+    if (pruning != null) {
+      pruning.close();
+    }
     for (Thread t : threads) {
       try {
         t.join(Duration.ofSeconds(10));

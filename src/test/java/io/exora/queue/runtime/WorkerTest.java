@@ -287,6 +287,20 @@ class WorkerTest {
   }
 
   @Test
+  void aWorkerPrunesArchivedJobsPastTheirRetention() throws Exception {
+    try (QueueFixture f = QueueFixture.fresh(8)) {
+      f.ownerJdbi.useHandle(h -> h.execute("""
+          insert into public.job_queue_archive (job_type, job_lane, job_name, job_payload, status, completed_at)
+          select 'system_maintenance', 'default', 'done', jsonb_build_object('i', g), 'completed',
+                 now() - make_interval(days => case when g <= 3 then 40 else 1 end)
+            from generate_series(1, 5) g"""));
+      f.startWorker("pruning", 1, Map.of("system_maintenance", ctx -> null));
+      QueueFixture.await("the three past 30 days deleted", Duration.ofSeconds(10),
+          () -> f.count("select count(*) from job_queue_archive") == 2);
+    }
+  }
+
+  @Test
   void anIdleWorkerIsWokenByTheEnqueueNotByItsPoll() throws Exception {
     try (QueueFixture f = QueueFixture.fresh(8)) {
       CountDownLatch ran = new CountDownLatch(1);
