@@ -3,6 +3,7 @@ package io.exora.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exora.queue.runtime.QueueFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -139,28 +140,17 @@ class UsageApiTest {
         a.profileId())).isZero();
   }
 
-  /** The event types of the profile's ledger, read until an upload shows or the deadline passes. */
-  private static List<String> ledgerEventTypes(Account a, Duration deadline) {
-    long until = System.nanoTime() + deadline.toNanos();
-    while (true) {
-      ApiClient.Response r = api.get("/v1/profiles/" + a.profileId() + "/usage/events", a.token());
-      assertThat(r.status()).isEqualTo(200);
-      List<String> types = new ArrayList<>();
-      r.body().get("events").forEach(e -> types.add(e.get("event_type").asText()));
-      if (types.contains("shell_file_uploaded") || System.nanoTime() > until) {
-        return types;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+  /** The event types of the profile's ledger. */
+  private static List<String> ledgerEventTypes(Account a) {
+    ApiClient.Response r = api.get("/v1/profiles/" + a.profileId() + "/usage/events", a.token());
+    assertThat(r.status()).isEqualTo(200);
+    List<String> types = new ArrayList<>();
+    r.body().get("events").forEach(e -> types.add(e.get("event_type").asText()));
+    return types;
   }
 
   @Test
-  void theUsageJsonIsTheOwnersAndNotAStrangers() {
+  void theUsageJsonIsTheOwnersAndNotAStrangers() throws InterruptedException {
     Account a = account("usage-read@example.org");
     Account stranger = account("usage-stranger@example.org");
     assertThat(upload(a, "v.txt", "Temperature 37.0 C\n".getBytes(StandardCharsets.UTF_8), null).status()).isEqualTo(201);
@@ -174,7 +164,8 @@ class UsageApiTest {
     assertThat(api.get("/v1/profiles/not-a-uuid/usage", a.token()).status()).isEqualTo(400);
     // The ledger row of an upload on a plan without upload limits is written by the server's fold,
     // once a second (UsageFold); the usage figures above already include it.
-    assertThat(ledgerEventTypes(a, Duration.ofSeconds(10))).contains("shell_file_uploaded");
+    QueueFixture.await("the upload in the ledger", Duration.ofSeconds(10),
+        () -> ledgerEventTypes(a).contains("shell_file_uploaded"));
     JsonNode family = api.get("/v1/usage/family", a.token()).body().get("profiles");
     assertThat(family).hasSize(1);
     assertThat(family.get(0).get("profile_id").asText()).isEqualTo(a.profileId().toString());
