@@ -89,9 +89,7 @@ class OperatorListTest extends QueueSqlTest {
       case "processing" -> { }
       case "completed" -> db.complete(id, "operator-test", c.attempt());
       case "failed" -> db.fail(id, "operator-test", c.attempt(), false);
-      // an hour's backoff: with full jitter a plain retry may be ready at once, and the next job's
-      // claim would take it instead of the new job
-      case "retrying" -> db.service(h -> QueueDb.fail(h, id, "operator-test", c.attempt(), "boom", true, 3600.0));
+      case "retrying" -> db.failRetryingInAnHour(id, "operator-test", c.attempt());
       case "cancelled" -> db.cancel(id);
       default -> throw new IllegalArgumentException(state);
     }

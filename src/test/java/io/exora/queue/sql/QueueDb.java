@@ -203,6 +203,14 @@ final class QueueDb implements AutoCloseable {
     return service(h -> fail(h, jobId, worker, attempt, "boom", retryable, null));
   }
 
+  /**
+   * A retryable failure whose retry waits an hour: with full jitter a plain retry may be ready at
+   * once, and a test's next claim would take it instead of the job it means.
+   */
+  String failRetryingInAnHour(UUID jobId, String worker, int attempt) {
+    return service(h -> fail(h, jobId, worker, attempt, "boom", true, 3600.0));
+  }
+
   static String fail(Handle h, UUID jobId, String worker, int attempt, String message, Boolean retryable,
       Double retryAfterSeconds) {
     return h.createQuery("""

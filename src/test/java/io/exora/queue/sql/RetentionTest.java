@@ -139,9 +139,7 @@ class RetentionTest extends QueueSqlTest {
       Claimed c = db.claimOne("worker-a");
       switch (state) {
         case "processing" -> { }
-        // an hour's backoff: with full jitter a plain retry may be ready at once, and the next
-        // job's claim would take it instead
-        case "retrying" -> db.service(h -> QueueDb.fail(h, id, "worker-a", c.attempt(), "boom", true, 3600.0));
+        case "retrying" -> db.failRetryingInAnHour(id, "worker-a", c.attempt());
         case "deferred" -> db.reschedule(id, "worker-a", c.attempt(), 60);
         default -> throw new IllegalArgumentException(state);
       }
