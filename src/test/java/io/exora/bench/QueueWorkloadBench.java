@@ -175,11 +175,12 @@ public final class QueueWorkloadBench {
   private record Drain(boolean capped, double seconds) {}
 
   /**
-   * Drains {@code jobs} queued no-op jobs with workers of its own (one per config, each with its own
-   * claim loop, completers and heartbeat, as separate worker processes would be to the database), timed from
-   * their start until every handler ran and every completion batch was written (a job leaves a
-   * worker's running set only when its completion committed); the workers' shutdown is not timed. The cap (capSeconds) is a
-   * guard so that a pathological runtime cannot make the benchmark run for ever.
+   * Drains {@code jobs} queued no-op jobs with workers of its own (one per config, each with its
+   * own claim loop, completers and heartbeat, as separate worker processes would be to the
+   * database), timed from their start until every handler ran and every completion batch was
+   * written (a job leaves a worker's running set only when its completion committed); the
+   * workers' shutdown is not timed. The cap (capSeconds) is a guard so that a pathological runtime
+   * cannot make the benchmark run for ever.
    */
   private Drain drain(JobQueue queue, RequestTransactions tx, List<WorkerConfig> configs,
       SimpleMeterRegistry registry, int jobs) {
